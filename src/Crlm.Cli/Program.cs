@@ -1,0 +1,1 @@
+namespace Crlm.Cli; internal static class Program { public static int Main(string[] args) => args.Length; }
