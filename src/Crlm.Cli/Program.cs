@@ -1,1 +1,6 @@
-namespace Crlm.Cli; internal static class Program { public static int Main(string[] args) => args.Length; }
+namespace Crlm.Cli;
+
+internal static class Program
+{
+    public static int Main(string[] args) => new CliApp(Console.Out, Console.Error).Run(args);
+}

@@ -1,0 +1,65 @@
+using Crlm.Core.Cohort;
+using Crlm.Pipelines.Specs;
+
+namespace Crlm.Pipelines.Running;
+
+public enum StageOutcome
+{
+    /// <summary>The stage did its work.</summary>
+    Completed,
+
+    /// <summary>Its outputs were already there under the same content key: reused, not recomputed.</summary>
+    Cached,
+
+    Failed,
+}
+
+/// <summary>
+/// A pipeline stage: a pure function of its inputs (the spec, the run state from earlier stages and
+/// files named by content) to outputs written atomically under the run folder. Validation of the
+/// spec happens before any stage runs, so <see cref="Run"/> only meets data problems.
+/// </summary>
+public interface IPipelineStage
+{
+    string Name { get; }
+
+    string Description { get; }
+
+    StageOutcome Run(StageContext context);
+}
+
+/// <summary>What earlier stages hand to later ones within one run.</summary>
+public sealed class RunState
+{
+    public CohortManifest? Manifest { get; set; }
+
+    /// <summary>SHA-256 over the manifest file and every file it names: the data's identity in the run record.</summary>
+    public string? DataSha256 { get; set; }
+
+    public CohortSplit? Split { get; set; }
+
+    /// <summary>Sites that are test-only: the spec's list plus any the synthetic generator marks external.</summary>
+    public IReadOnlySet<string> ExternalSites { get; set; } = new HashSet<string>(StringComparer.Ordinal);
+
+    public CohortManifest RequireManifest() => Manifest ?? throw Missing("a validated cohort", "cohort");
+
+    public CohortSplit RequireSplit() => Split ?? throw Missing("the patient splits", "split");
+
+    private static StageFailedException Missing(string what, string producer) =>
+        new($"this stage needs {what}, made by the '{producer}' stage: list '{producer}' before it in 'stages'");
+}
+
+/// <summary>Everything a stage may use: the spec, the run folder, the cache, the shared state and the observer.</summary>
+public sealed record StageContext(
+    PipelineSpec Spec,
+    string RunDirectory,
+    string CacheDirectory,
+    RunState State,
+    IRunObserver Observer,
+    CancellationToken Cancellation)
+{
+    public string OutputPath(string relative) => Path.Combine(RunDirectory, relative);
+}
+
+/// <summary>A stage met a data problem it cannot work around; the message says which file or row.</summary>
+public sealed class StageFailedException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,60 @@
+namespace Crlm.Pipelines.Specs;
+
+/// <summary>
+/// A declarative pipeline, as read from YAML (docs/pipelines.md is the schema). Every default
+/// is the study's. Paths are absolute once read (resolved against the spec file's folder).
+/// </summary>
+public sealed record PipelineSpec
+{
+    public required string Name { get; init; }
+
+    /// <summary>Path of the YAML file this spec came from.</summary>
+    public required string SourcePath { get; init; }
+
+    /// <summary>SHA-256 of the spec file's bytes: what the report shows so a reviewer can trust it.</summary>
+    public required string SourceSha256 { get; init; }
+
+    public long Seed { get; init; }
+
+    public required DatasetSpec Dataset { get; init; }
+
+    public SplitSpec Splits { get; init; } = new();
+
+    /// <summary>Stages to run, in order. Defaults to every registered stage.</summary>
+    public IReadOnlyList<string> Stages { get; init; } = [];
+
+    /// <summary>Folder the run writes to.</summary>
+    public required string OutputDirectory { get; init; }
+
+    /// <summary>Folder for content-keyed caches shared between runs (e.g. synthesised cohorts).</summary>
+    public required string CacheDirectory { get; init; }
+}
+
+/// <summary>Where the cohort comes from: a manifest on disk or the built-in synthetic generator.</summary>
+public sealed record DatasetSpec
+{
+    public string? ManifestPath { get; init; }
+
+    public SyntheticDatasetSpec? Synthetic { get; init; }
+
+    public IReadOnlyList<string> ExternalSites { get; init; } = [];
+}
+
+/// <summary>A synthetic cohort made on the fly (the embedded default cohort).</summary>
+public sealed record SyntheticDatasetSpec
+{
+    public int Patients { get; init; } = 60;
+
+    /// <summary>"small" (CI-sized volumes) or "paper" (clinical-sized).</summary>
+    public string Size { get; init; } = "small";
+
+    /// <summary>Generator seed; the spec's seed when absent.</summary>
+    public long? Seed { get; init; }
+}
+
+public sealed record SplitSpec
+{
+    public double TestFraction { get; init; } = 0.3;
+
+    public int Folds { get; init; } = 10;
+}

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using Crlm.Core.Tests.TestSupport;
+
+namespace Crlm.Cli.Tests;
+
+public class CliTests
+{
+    private static (int Code, string Out, string Err) Crlm(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = new CliApp(stdout, stderr).Run(args);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Theory]
+    [InlineData("inspect", "<file>", "--json")]
+    [InlineData("validate", "<manifest>", "--no-files")]
+    [InlineData("run", "<spec>", "Run a YAML pipeline")]
+    public void Every_command_has_help(string command, string argument, string detail)
+    {
+        var (code, output, _) = Crlm(command, "--help");
+        Assert.Equal(0, code);
+        Assert.Contains("Usage:", output, StringComparison.Ordinal);
+        Assert.Contains($" {command} {argument}", output, StringComparison.Ordinal);
+        Assert.Contains(detail, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Root_help_lists_the_commands_and_bad_arguments_exit_with_2()
+    {
+        var (code, output, _) = Crlm("--help");
+        Assert.Equal(0, code);
+        Assert.All(new[] { "inspect", "validate", "run" }, c => Assert.Contains(c, output, StringComparison.Ordinal));
+        var (badCode, _, err) = Crlm("inspect", "a.nii", "--no-such-flag");
+        Assert.Equal(2, badCode);
+        Assert.Contains("--no-such-flag", err, StringComparison.Ordinal);
+        Assert.Equal(2, Crlm("frobnicate").Code);
+    }
+
+    [Fact]
+    public void Inspect_prints_json_with_geometry_and_label_counts()
+    {
+        using var folder = new TempFolder();
+        TinyCohort.WriteScan(folder.Path, "s", TinyCohort.Grid);
+        var (code, output, err) = Crlm("inspect", folder.File("liver/s.nii.gz"), "--json");
+        Assert.True(code == 0, err);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.Equal([4, 4, 2], root.GetProperty("dims").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal([1.0, 1.0, 2.5], root.GetProperty("spacing").EnumerateArray().Select(e => e.GetDouble()));
+        Assert.Equal(-10.0, root.GetProperty("affine")[0][3].GetDouble());
+        Assert.Equal("uint8", root.GetProperty("datatype").GetString());
+        Assert.Equal(16, root.GetProperty("labels").GetProperty("1").GetInt64());
+        Assert.Equal(16, root.GetProperty("labels").GetProperty("0").GetInt64());
+        Assert.Equal(0.5, root.GetProperty("mean").GetDouble());
+    }
+
+    [Fact]
+    public void Inspect_rejects_missing_and_broken_files_with_exit_code_2_and_the_file_name()
+    {
+        using var folder = new TempFolder();
+        var (missingCode, _, missingErr) = Crlm("inspect", folder.File("nope.nii.gz"));
+        Assert.Equal(2, missingCode);
+        Assert.Contains("nope.nii.gz: file not found", missingErr, StringComparison.Ordinal);
+        string junk = folder.Write("junk.nii", new string('x', 400));
+        var (junkCode, _, junkErr) = Crlm("inspect", junk);
+        Assert.Equal(2, junkCode);
+        Assert.Contains("junk.nii", junkErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_exits_0_on_a_clean_manifest_and_2_listing_problems_on_a_bad_one()
+    {
+        using var folder = new TempFolder();
+        string manifest = TinyCohort.Write(folder.Path, ["A"], 1);
+        var (okCode, okOut, _) = Crlm("validate", manifest);
+        Assert.Equal(0, okCode);
+        Assert.Contains("3 scans, 3 patients, 1 sites; 0 error(s)", okOut, StringComparison.Ordinal);
+
+        File.AppendAllText(manifest, "p9,s9,A,venous,crlm,img/none.nii.gz,liver/none.nii.gz,,,,\n");
+        var (badCode, badOut, _) = Crlm("validate", manifest);
+        Assert.Equal(2, badCode);
+        Assert.Contains(":5: column 'phase': error: unknown phase 'venous'", badOut, StringComparison.Ordinal);
+        Assert.Contains(":5: column 'image': error: file not found", badOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_exits_2_on_a_bad_spec_1_on_a_failed_run_and_0_when_done()
+    {
+        using var folder = new TempFolder();
+        string bad = folder.Write("bad.yaml", "dataset:\n  manifets: m.csv\n");
+        var (badCode, _, badErr) = Crlm("run", bad);
+        Assert.Equal(2, badCode);
+        Assert.Contains("bad.yaml:2:3: unknown key 'manifets'; did you mean 'manifest'?", badErr, StringComparison.Ordinal);
+
+        string manifest = TinyCohort.Write(folder.Path, ["A", "B"], 3);
+        string good = folder.Write("good.yaml", $"dataset:\n  manifest: {manifest}\nsplits:\n  folds: 2\noutput: out\n");
+        var (okCode, okOut, okErr) = Crlm("run", good);
+        Assert.True(okCode == 0, okOut + okErr);
+        Assert.True(File.Exists(folder.File("out/splits.csv")));
+
+        File.Delete(folder.File("img/A-crlm-0.nii.gz"));
+        var (failCode, failOut, _) = Crlm("run", good);
+        Assert.Equal(1, failCode);
+        Assert.Contains("failed", failOut, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Crlm.Core.Tests.TestSupport;
+using Crlm.Pipelines.Running;
+using Crlm.Pipelines.Specs;
+
+namespace Crlm.Core.Tests.Pipelines;
+
+public class PipelineRunnerTests
+{
+    private sealed class RecordingObserver : IRunObserver
+    {
+        public List<string> Events { get; } = [];
+
+        public void StageStarted(string stage, string description) => Events.Add($"start {stage}");
+
+        public void StageFinished(string stage, StageOutcome outcome, TimeSpan elapsed) => Events.Add($"end {stage} {outcome}");
+
+        public void Info(string stage, string message) => Events.Add($"info {stage} {message}");
+
+        public void Warning(string stage, string message) => Events.Add($"warn {stage} {message}");
+
+        public void Progress(string stage, int done, int total) => Events.Add($"progress {stage} {done}/{total}");
+    }
+
+    private static PipelineSpec Spec(TempFolder folder, string manifest, string extra = "")
+    {
+        string path = folder.Write("spec.yaml", $"name: t\nseed: 5\ndataset:\n  manifest: {manifest}\n  external_sites: [X]\n{extra}output: out\n");
+        return PipelineSpecReader.Read(path, PipelineRunner.DefaultStageNames());
+    }
+
+    [Fact]
+    public void Runs_cohort_and_split_and_writes_the_run_record()
+    {
+        using var folder = new TempFolder();
+        string manifest = TinyCohort.Write(folder.Path, ["A", "B", "X"], 4);
+        var observer = new RecordingObserver();
+        var record = new PipelineRunner(PipelineRunner.DefaultStages(), observer, TimeProvider.System)
+            .Run(Spec(folder, manifest, "splits:\n  folds: 3\n"));
+
+        Assert.Equal("completed", record.Status);
+        Assert.Equal(["cohort", "split"], record.Stages.Select(s => s.Name));
+        Assert.Equal(64, record.DataSha256!.Length);
+        Assert.Equal(["start cohort", "end cohort Completed", "start split", "end split Completed"],
+            observer.Events.Where(e => e.StartsWith("start", StringComparison.Ordinal) || e.StartsWith("end", StringComparison.Ordinal)));
+
+        string[] splits = File.ReadAllLines(folder.File("out/splits.csv"));
+        Assert.Equal(1 + 36, splits.Length);
+        Assert.All(splits.Where(l => l.StartsWith("X-", StringComparison.Ordinal)), l => Assert.Contains(",test,-1,true", l, StringComparison.Ordinal));
+        using var json = JsonDocument.Parse(File.ReadAllText(folder.File("out/run.json")));
+        Assert.Equal("completed", json.RootElement.GetProperty("status").GetString());
+        Assert.Equal(5, json.RootElement.GetProperty("seed").GetInt64());
+        Assert.True(File.Exists(folder.File("out/cohort_by_site.csv")));
+    }
+
+    [Fact]
+    public void Same_spec_and_seed_give_identical_outputs()
+    {
+        using var folder = new TempFolder();
+        string manifest = TinyCohort.Write(folder.Path, ["A", "B"], 5);
+        var runner = new PipelineRunner(PipelineRunner.DefaultStages(), new SilentRunObserver(), TimeProvider.System);
+        var first = runner.Run(Spec(folder, manifest));
+        byte[] splits = File.ReadAllBytes(folder.File("out/splits.csv"));
+        var second = runner.Run(Spec(folder, manifest));
+        Assert.Equal(splits, File.ReadAllBytes(folder.File("out/splits.csv")));
+        Assert.Equal(first.DataSha256, second.DataSha256);
+    }
+
+    [Fact]
+    public void A_bad_manifest_fails_the_run_at_the_cohort_stage_and_lists_the_problems()
+    {
+        using var folder = new TempFolder();
+        string manifest = TinyCohort.Write(folder.Path, ["A"], 1);
+        File.AppendAllText(manifest, "p9,s9,A,portal_venous,benign,img/none.nii.gz,liver/none.nii.gz,,,,\n");
+        var record = new PipelineRunner(PipelineRunner.DefaultStages(), new SilentRunObserver(), TimeProvider.System)
+            .Run(Spec(folder, manifest));
+
+        Assert.Equal("failed", record.Status);
+        var stage = Assert.Single(record.Stages);
+        Assert.Equal("cohort", stage.Name);
+        Assert.Contains("manifest.csv:5: column 'label': error: unknown label 'benign'", stage.Error, StringComparison.Ordinal);
+        Assert.Contains("unknown label 'benign'", File.ReadAllText(folder.File("out/cohort/validation.txt")), StringComparison.Ordinal);
+        Assert.False(File.Exists(folder.File("out/splits.csv")));
+    }
+}
