@@ -258,7 +258,8 @@ public sealed record NiftiInspection
             sb.Append(r == 0 ? "Affine:      " : "             ");
             foreach (double v in Affine[r])
             {
-                sb.Append(inv, $" {v,12:G6}");
+                // "+ 0.0" shows IEEE negative zero (common in flipped affines) as 0.
+                sb.Append(inv, $" {v + 0.0,12:G6}");
             }
 
             sb.AppendLine();
