@@ -29,6 +29,7 @@ internal sealed class CliApp(TextWriter stdout, TextWriter stderr)
             InspectCommand.Build(stdout, stderr),
             ValidateCommand.Build(console, stderr),
             RunCommand.Build(console, stderr),
+            SynthCommand.Build(console, stderr),
         };
 
         var parse = root.Parse(args);

@@ -17,6 +17,7 @@ public class CliTests
     [InlineData("inspect", "<file>", "--json")]
     [InlineData("validate", "<manifest>", "--no-files")]
     [InlineData("run", "<spec>", "Run a YAML pipeline")]
+    [InlineData("synth", "[options]", "--lesion-contrast")]
     public void Every_command_has_help(string command, string argument, string detail)
     {
         var (code, output, _) = Crlm(command, "--help");
@@ -104,5 +105,24 @@ public class CliTests
         var (failCode, failOut, _) = Crlm("run", good);
         Assert.Equal(1, failCode);
         Assert.Contains("failed", failOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Synth_writes_a_valid_cohort_and_rejects_unknown_sites()
+    {
+        using var folder = new TempFolder();
+        var (code, output, err) = Crlm("synth", "--out", folder.File("c"), "--patients", "3", "--seed", "5", "--sites", "UMEA", "TCIA_CRLM");
+        Assert.True(code == 0, output + err);
+        Assert.Contains("3 patients", output, StringComparison.Ordinal);
+        var (validCode, validOut, _) = Crlm("validate", folder.File("c/manifest.csv"));
+        Assert.True(validCode == 0, validOut);
+        Assert.True(File.Exists(folder.File("c/truth.json")));
+        string[] rows = File.ReadAllLines(folder.File("c/manifest.csv"));
+        Assert.All(rows.Skip(1), r => Assert.True(r.Contains(",UMEA,", StringComparison.Ordinal) || r.Contains(",TCIA_CRLM,", StringComparison.Ordinal), r));
+
+        var (badCode, _, badErr) = Crlm("synth", "--out", folder.File("d"), "--sites", "NOWHERE");
+        Assert.Equal(2, badCode);
+        Assert.Contains("unknown site(s) NOWHERE", badErr, StringComparison.Ordinal);
+        Assert.Equal(2, Crlm("synth", "--out", folder.File("e"), "--size", "huge").Code);
     }
 }
