@@ -30,6 +30,7 @@ internal sealed class CliApp(TextWriter stdout, TextWriter stderr)
             ValidateCommand.Build(console, stderr),
             RunCommand.Build(console, stderr),
             SynthCommand.Build(console, stderr),
+            PreprocessCommand.Build(stdout, stderr),
         };
 
         var parse = root.Parse(args);

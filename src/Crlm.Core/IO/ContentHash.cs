@@ -21,9 +21,29 @@ public static class ContentHash
     public static string OfFiles(IReadOnlyList<(string Name, string Path)> files)
     {
         ArgumentNullException.ThrowIfNull(files);
-        var hashes = new string[files.Count];
-        Parallel.For(0, files.Count, n => hashes[n] = OfFile(files[n].Path));
-        var lines = files.Select((f, n) => $"{f.Name}\t{hashes[n]}");
-        return OfText(string.Join('\n', lines));
+        var hashes = OfEachFile(files.Select(f => f.Path).ToArray());
+        return Combine(files.Select(f => f.Name).ToArray(), hashes);
+    }
+
+    /// <summary>The content hash of every file, in order, hashed in parallel.</summary>
+    public static string[] OfEachFile(IReadOnlyList<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var hashes = new string[paths.Count];
+        Parallel.For(0, paths.Count, n => hashes[n] = OfFile(paths[n]));
+        return hashes;
+    }
+
+    /// <summary>The key <see cref="OfFiles"/> gives for files of these names and content hashes.</summary>
+    public static string Combine(IReadOnlyList<string> names, IReadOnlyList<string> hashes)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(hashes);
+        if (names.Count != hashes.Count)
+        {
+            throw new ArgumentException($"{names.Count} names but {hashes.Count} hashes");
+        }
+
+        return OfText(string.Join('\n', names.Select((name, n) => $"{name}\t{hashes[n]}")));
     }
 }

@@ -29,7 +29,7 @@ public sealed record StageRecord(string Name, string Outcome, double Seconds, st
 public sealed class PipelineRunner(IReadOnlyList<IPipelineStage> stages, IRunObserver observer, TimeProvider clock)
 {
     /// <summary>Every stage this build knows, in their natural order.</summary>
-    public static IReadOnlyList<IPipelineStage> DefaultStages() => [new CohortStage(), new SplitStage()];
+    public static IReadOnlyList<IPipelineStage> DefaultStages() => [new CohortStage(), new SplitStage(), new PreprocessStage()];
 
     public static IReadOnlyList<string> DefaultStageNames() => DefaultStages().Select(s => s.Name).ToArray();
 

@@ -1,5 +1,6 @@
 using Crlm.Core.Cohort;
 using Crlm.Pipelines.Specs;
+using Crlm.Pipelines.Stages;
 
 namespace Crlm.Pipelines.Running;
 
@@ -36,7 +37,13 @@ public sealed class RunState
     /// <summary>SHA-256 over the manifest file and every file it names: the data's identity in the run record.</summary>
     public string? DataSha256 { get; set; }
 
+    /// <summary>SHA-256 of each file the manifest names, by full path (filled by the cohort stage).</summary>
+    public IReadOnlyDictionary<string, string> FileSha256 { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     public CohortSplit? Split { get; set; }
+
+    /// <summary>The preprocessed scans, in manifest order (filled by the preprocess stage).</summary>
+    public IReadOnlyList<PreprocessedScan>? Preprocessed { get; set; }
 
     /// <summary>Sites that are test-only: the spec's list plus any the synthetic generator marks external.</summary>
     public IReadOnlySet<string> ExternalSites { get; set; } = new HashSet<string>(StringComparer.Ordinal);
@@ -44,6 +51,8 @@ public sealed class RunState
     public CohortManifest RequireManifest() => Manifest ?? throw Missing("a validated cohort", "cohort");
 
     public CohortSplit RequireSplit() => Split ?? throw Missing("the patient splits", "split");
+
+    public IReadOnlyList<PreprocessedScan> RequirePreprocessed() => Preprocessed ?? throw Missing("the preprocessed scans", "preprocess");
 
     private static StageFailedException Missing(string what, string producer) =>
         new($"this stage needs {what}, made by the '{producer}' stage: list '{producer}' before it in 'stages'");

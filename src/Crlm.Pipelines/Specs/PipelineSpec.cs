@@ -1,3 +1,5 @@
+using Crlm.Core.Preprocessing;
+
 namespace Crlm.Pipelines.Specs;
 
 /// <summary>
@@ -19,6 +21,9 @@ public sealed record PipelineSpec
     public required DatasetSpec Dataset { get; init; }
 
     public SplitSpec Splits { get; init; } = new();
+
+    /// <summary>Parameters of the 'preprocess' stage; the study's (1 x 1 x 2.5 mm, 256 x 256 x 96, ...) when not given.</summary>
+    public PreprocessOptions Preprocess { get; init; } = PreprocessOptions.Default;
 
     /// <summary>Stages to run, in order. Defaults to every registered stage.</summary>
     public IReadOnlyList<string> Stages { get; init; } = [];

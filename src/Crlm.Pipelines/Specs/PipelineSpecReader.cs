@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Crlm.Core.Imaging;
+using Crlm.Core.Preprocessing;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -80,7 +82,7 @@ public sealed class PipelineSpecReader
             return null;
         }
 
-        RejectUnknownKeys(root, "version", "name", "seed", "dataset", "splits", "stages", "output", "cache");
+        RejectUnknownKeys(root, "version", "name", "seed", "dataset", "splits", "preprocess", "stages", "output", "cache");
         if (Scalar(root, "version") is { } version && version.Value != "1")
         {
             Issue(version.Start, $"unsupported spec version '{version.Value}' (this build reads version 1)");
@@ -95,6 +97,7 @@ public sealed class PipelineSpecReader
         long seed = Long(root, "seed") ?? 0;
         var dataset = ReadDataset(root);
         var splits = ReadSplits(root);
+        var preprocess = ReadPreprocess(root);
         var stages = ReadStages(root, knownStages);
         string output = PathValue(root, "output") ?? Path.Combine(_baseDirectory, "reports", name);
         string cache = PathValue(root, "cache") ?? Path.Combine(_baseDirectory, ".crlm-cache");
@@ -111,6 +114,7 @@ public sealed class PipelineSpecReader
             Seed = seed,
             Dataset = dataset,
             Splits = splits,
+            Preprocess = preprocess,
             Stages = stages,
             OutputDirectory = output,
             CacheDirectory = cache,
@@ -179,6 +183,94 @@ public sealed class PipelineSpecReader
 
         return new SplitSpec { TestFraction = fraction, Folds = Int(map, "folds", min: 2, max: 100) ?? defaults.Folds };
     }
+
+    private PreprocessOptions ReadPreprocess(YamlMappingNode root)
+    {
+        var d = PreprocessOptions.Default;
+        if (!root.Children.TryGetValue(new YamlScalarNode("preprocess"), out var node) || AsMap(node, "'preprocess'") is not { } map)
+        {
+            return d;
+        }
+
+        RejectUnknownKeys(map, "spacing", "box", "window", "norm", "liver_label", "empty_liver", "resample", "pad_hu");
+        var spacing = Numbers(map, "spacing", 3, "three positive numbers in mm, e.g. [1, 1, 2.5]", v => v > 0 && v <= 100);
+        var box = Numbers(map, "box", 3, $"three whole numbers of voxels in 1..{PreprocessOptions.MaxBoxEdge}, e.g. [256, 256, 96]",
+            v => v == Math.Floor(v) && v >= 1 && v <= PreprocessOptions.MaxBoxEdge);
+        var window = Numbers(map, "window", 2, "two HU values [low, high] with low < high, e.g. [-37, 171]", _ => true);
+        if (window is [var low, var high] && low >= high)
+        {
+            Issue(map.Children[new YamlScalarNode("window")].Start, Invariant($"'window' must be two HU values [low, high] with low < high, got [{low}, {high}]"));
+            window = null;
+        }
+
+        var norm = Choice(map, "norm", ["zscore", "minmax", "none"]);
+        var emptyLiver = Choice(map, "empty_liver", ["error", "body_centre"]);
+        var resample = Choice(map, "resample", ["zoom", "exact"]);
+        int? label = Int(map, "liver_label", min: 1, max: 1_000_000);
+        double? pad = Double(map, "pad_hu");
+        return d with
+        {
+            Spacing = spacing is { } s ? new Vec3(s[0], s[1], s[2]) : d.Spacing,
+            Box = box is { } b ? new Int3((int)b[0], (int)b[1], (int)b[2]) : d.Box,
+            WindowLow = window?[0] ?? d.WindowLow,
+            WindowHigh = window?[1] ?? d.WindowHigh,
+            Normalisation = norm is null ? d.Normalisation : PreprocessOptions.ParseNorm(norm)!.Value,
+            EmptyLiver = emptyLiver is null ? d.EmptyLiver : PreprocessOptions.ParseEmptyLiver(emptyLiver)!.Value,
+            Grid = resample is null ? d.Grid : PreprocessOptions.ParseGrid(resample)!.Value,
+            LiverLabel = label ?? d.LiverLabel,
+            PadHu = pad ?? d.PadHu,
+        };
+    }
+
+    /// <summary>A flow or block list of exactly <paramref name="count"/> numbers, each passing <paramref name="valid"/>.</summary>
+    private double[]? Numbers(YamlMappingNode map, string key, int count, string expected, Func<double, bool> valid)
+    {
+        if (!map.Children.TryGetValue(new YamlScalarNode(key), out var node))
+        {
+            return null;
+        }
+
+        if (node is not YamlSequenceNode sequence || sequence.Children.Count != count)
+        {
+            Issue(node.Start, $"'{key}' must be {expected}");
+            return null;
+        }
+
+        var values = new double[count];
+        for (int n = 0; n < count; n++)
+        {
+            var item = sequence.Children[n];
+            if (item is not YamlScalarNode { Value: { } text }
+                || !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out values[n])
+                || !double.IsFinite(values[n]) || !valid(values[n]))
+            {
+                Issue(item.Start, $"'{key}' must be {expected}; '{(item as YamlScalarNode)?.Value}' is not allowed");
+                return null;
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>One of a fixed set of names; anything else is an issue listing them, with a "did you mean".</summary>
+    private string? Choice(YamlMappingNode map, string key, string[] allowed)
+    {
+        var scalar = Scalar(map, key);
+        if (scalar?.Value is not { } value)
+        {
+            return null;
+        }
+
+        if (allowed.Contains(value, StringComparer.Ordinal))
+        {
+            return value;
+        }
+
+        Issue(scalar.Start, $"'{key}' must be one of {string.Join(", ", allowed)}, got '{value}'{Suggest(value, allowed)}");
+        return null;
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private IReadOnlyList<string> ReadStages(YamlMappingNode root, IReadOnlyCollection<string> knownStages)
     {

@@ -62,7 +62,18 @@ public sealed class CohortStage : IPipelineStage
         var manifest = report.Manifest;
         context.State.Manifest = manifest;
         context.State.ExternalSites = external;
-        context.State.DataSha256 = ContentHash.OfFiles(DataFiles(manifest));
+        var files = DataFiles(manifest);
+        var hashes = ContentHash.OfEachFile(files.Select(f => f.Path).ToArray());
+        context.State.DataSha256 = ContentHash.Combine(files.Select(f => f.Name).ToArray(), hashes);
+
+        // Kept per file so content-keyed caches of later stages need not read every input a second time.
+        var byPath = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int n = 0; n < files.Count; n++)
+        {
+            byPath[Path.GetFullPath(files[n].Path)] = hashes[n];
+        }
+
+        context.State.FileSha256 = byPath;
         context.Observer.Info(Name,
             $"{manifest.Scans.Count} scans of {manifest.Patients().Count} patients at {manifest.Sites().Count} sites; data sha256 {context.State.DataSha256[..12]}");
         return outcome;

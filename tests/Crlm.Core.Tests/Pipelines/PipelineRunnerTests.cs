@@ -29,13 +29,13 @@ public class PipelineRunnerTests
     }
 
     [Fact]
-    public void Runs_cohort_and_split_and_writes_the_run_record()
+    public void Runs_the_listed_stages_and_writes_the_run_record()
     {
         using var folder = new TempFolder();
         string manifest = TinyCohort.Write(folder.Path, ["A", "B", "X"], 4);
         var observer = new RecordingObserver();
         var record = new PipelineRunner(PipelineRunner.DefaultStages(), observer, TimeProvider.System)
-            .Run(Spec(folder, manifest, "splits:\n  folds: 3\n"));
+            .Run(Spec(folder, manifest, "splits:\n  folds: 3\nstages: [cohort, split]\n"));
 
         Assert.Equal("completed", record.Status);
         Assert.Equal(["cohort", "split"], record.Stages.Select(s => s.Name));

@@ -21,7 +21,9 @@ internal static class NiftiVoxelDecoder
 {
     private const int ChunkBytes = 1 << 18;
 
-    public static void Decode(NiftiSource source, IVoxelSink sink)
+    /// <param name="voxelLimit">Stop after this many voxels (in stored order): a reader that needs only the
+    /// first part of the array is spared inflating the rest.</param>
+    public static void Decode(NiftiSource source, IVoxelSink sink, long voxelLimit = long.MaxValue)
     {
         var h = source.Header;
         var stream = source.DataStream();
@@ -29,25 +31,25 @@ internal static class NiftiVoxelDecoder
         {
             switch (h.DataType)
             {
-                case NiftiDataType.UInt8: Decode<byte>(source, stream, sink); break;
-                case NiftiDataType.Int8: Decode<sbyte>(source, stream, sink); break;
-                case NiftiDataType.Int16: Decode<short>(source, stream, sink); break;
-                case NiftiDataType.UInt16: Decode<ushort>(source, stream, sink); break;
-                case NiftiDataType.Int32: Decode<int>(source, stream, sink); break;
-                case NiftiDataType.UInt32: Decode<uint>(source, stream, sink); break;
-                case NiftiDataType.Int64: Decode<long>(source, stream, sink); break;
-                case NiftiDataType.UInt64: Decode<ulong>(source, stream, sink); break;
-                case NiftiDataType.Float32: Decode<float>(source, stream, sink); break;
-                case NiftiDataType.Float64: Decode<double>(source, stream, sink); break;
+                case NiftiDataType.UInt8: Decode<byte>(source, stream, sink, voxelLimit); break;
+                case NiftiDataType.Int8: Decode<sbyte>(source, stream, sink, voxelLimit); break;
+                case NiftiDataType.Int16: Decode<short>(source, stream, sink, voxelLimit); break;
+                case NiftiDataType.UInt16: Decode<ushort>(source, stream, sink, voxelLimit); break;
+                case NiftiDataType.Int32: Decode<int>(source, stream, sink, voxelLimit); break;
+                case NiftiDataType.UInt32: Decode<uint>(source, stream, sink, voxelLimit); break;
+                case NiftiDataType.Int64: Decode<long>(source, stream, sink, voxelLimit); break;
+                case NiftiDataType.UInt64: Decode<ulong>(source, stream, sink, voxelLimit); break;
+                case NiftiDataType.Float32: Decode<float>(source, stream, sink, voxelLimit); break;
+                case NiftiDataType.Float64: Decode<double>(source, stream, sink, voxelLimit); break;
                 default: throw source.Fail($"datatype {(short)h.DataType} ({h.DtypeName}) is not supported");
             }
         });
     }
 
-    private static void Decode<TStored>(NiftiSource source, Stream stream, IVoxelSink sink)
+    private static void Decode<TStored>(NiftiSource source, Stream stream, IVoxelSink sink, long voxelLimit)
         where TStored : unmanaged, INumber<TStored>
     {
-        long count = source.Header.VoxelCount;
+        long count = Math.Min(source.Header.VoxelCount, voxelLimit);
         int elementSize = Unsafe.SizeOf<TStored>();
         bool swap = source.Header.IsBigEndian == BitConverter.IsLittleEndian;
         var buffer = new TStored[(int)Math.Min(count, ChunkBytes / elementSize)];
@@ -60,7 +62,7 @@ internal static class NiftiVoxelDecoder
             if (got < bytes.Length)
             {
                 long have = done * elementSize + got;
-                throw source.Fail($"voxel data truncated: {have} of the {count * elementSize} bytes that dims " +
+                throw source.Fail($"voxel data truncated: {have} of the {source.Header.VoxelCount * elementSize} bytes that dims " +
                     $"{source.Header.Size} of {source.Header.DtypeName} need after vox_offset {source.Header.VoxOffset}");
             }
 
