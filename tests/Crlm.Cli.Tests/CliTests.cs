@@ -18,6 +18,7 @@ public class CliTests
     [InlineData("validate", "<manifest>", "--no-files")]
     [InlineData("run", "<spec>", "Run a YAML pipeline")]
     [InlineData("synth", "[options]", "--lesion-contrast")]
+    [InlineData("preprocess", "[options]", "--liver-label")]
     public void Every_command_has_help(string command, string argument, string detail)
     {
         var (code, output, _) = Crlm(command, "--help");
@@ -124,5 +125,50 @@ public class CliTests
         Assert.Equal(2, badCode);
         Assert.Contains("unknown site(s) NOWHERE", badErr, StringComparison.Ordinal);
         Assert.Equal(2, Crlm("synth", "--out", folder.File("e"), "--size", "huge").Code);
+    }
+
+    [Fact]
+    public void Preprocess_writes_the_box_and_its_masks_and_prints_the_report()
+    {
+        using var folder = new TempFolder();
+        TinyCohort.WriteScan(folder.Path, "s", TinyCohort.Grid);
+        var (code, output, err) = Crlm(
+            "preprocess", "--image", folder.File("img/s.nii.gz"), "--liver-mask", folder.File("liver/s.nii.gz"),
+            "--lesion-mask", folder.File("lesion/s.nii.gz"), "--out", folder.File("out/box.nii.gz"),
+            "--out-mask", folder.File("out/liver.nii.gz"), "--out-lesion-mask", folder.File("out/lesion.nii.gz"),
+            "--spacing", "1", "1", "2.5", "--box", "6", "6", "3", "--window", "-20", "80", "--norm", "minmax");
+        Assert.True(code == 0, err);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.Equal([6, 6, 3], root.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal("minmax", root.GetProperty("normalisation").GetProperty("method").GetString());
+        Assert.Equal(16, root.GetProperty("liver_voxels").GetInt64());
+        Assert.Equal(0.0, root.GetProperty("min").GetDouble());
+        Assert.Equal(1.0, root.GetProperty("max").GetDouble());
+        foreach (string file in new[] { "box", "liver", "lesion" })
+        {
+            var (inspectCode, inspected, _) = Crlm("inspect", folder.File($"out/{file}.nii.gz"), "--json");
+            Assert.Equal(0, inspectCode);
+            using var header = JsonDocument.Parse(inspected);
+            Assert.Equal([6, 6, 3], header.RootElement.GetProperty("dims").EnumerateArray().Select(e => e.GetInt32()));
+        }
+    }
+
+    [Fact]
+    public void Preprocess_refuses_a_mask_on_another_grid_and_a_missing_file_with_exit_2()
+    {
+        using var folder = new TempFolder();
+        var shifted = new Crlm.Core.Imaging.VolumeGeometry(TinyCohort.Grid.Size, TinyCohort.Grid.Spacing, new Crlm.Core.Imaging.Vec3(0, 0, 0), TinyCohort.Grid.Direction);
+        TinyCohort.WriteScan(folder.Path, "s", TinyCohort.Grid, shifted);
+        var (code, _, err) = Crlm("preprocess", "--image", folder.File("img/s.nii.gz"), "--liver-mask", folder.File("liver/s.nii.gz"), "--out", folder.File("o.nii.gz"));
+        Assert.Equal(2, code);
+        Assert.Contains("is not on the grid of its image", err, StringComparison.Ordinal);
+        Assert.Contains(folder.File("liver/s.nii.gz"), err, StringComparison.Ordinal);
+        Assert.Contains(folder.File("img/s.nii.gz"), err, StringComparison.Ordinal);
+        Assert.False(File.Exists(folder.File("o.nii.gz")));
+
+        var (missing, _, missingErr) = Crlm("preprocess", "--image", folder.File("none.nii.gz"), "--liver-mask", folder.File("liver/s.nii.gz"), "--out", folder.File("o.nii.gz"));
+        Assert.Equal(2, missing);
+        Assert.Contains("none.nii.gz: file not found", missingErr, StringComparison.Ordinal);
     }
 }

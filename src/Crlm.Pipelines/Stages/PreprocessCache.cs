@@ -87,6 +87,14 @@ public sealed class PreprocessCache(string root)
 
             // The report goes last: a folder is complete when its report is there (see TryLoad).
             AtomicFile.WriteAllText(Path.Combine(temp, ReportFile), result.Report.ToJson(indented: true) + "\n");
+
+            // A folder under the key without its report was damaged after the fact (TryLoad never trusts it):
+            // it would block the rename, so it goes.
+            if (Directory.Exists(folder) && !File.Exists(Path.Combine(folder, ReportFile)))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+
             try
             {
                 Directory.Move(temp, folder);
