@@ -1,10 +1,11 @@
 using Crlm.Core.IO.Nifti;
+using Crlm.Core.Tests.TestSupport;
 using static Crlm.Core.Tests.IO.Nifti.NiftiTestFiles;
 
 namespace Crlm.Core.Tests.IO.Nifti;
 
 /// <summary>
-/// Seeded mutations of real headers (the committed fixtures): the reader must either succeed or throw
+/// Seeded mutations of real headers (the committed nibabel fixtures, and the real samples when ../shared is there): the reader must either succeed or throw
 /// <see cref="NiftiFormatException"/> - never another exception, never a huge allocation.
 /// </summary>
 public sealed class NiftiFuzzTests
@@ -71,6 +72,51 @@ public sealed class NiftiFuzzTests
         // Both outcomes must occur, or the mutations are too mild (or too destructive) to test anything.
         Assert.InRange(succeeded, Iterations / 20, Iterations);
         Assert.InRange(refused, Iterations / 20, Iterations);
+    }
+
+    /// <summary>
+    /// The real TotalSegmentator headers of ../shared/data/real (as a scanner pipeline wrote them), each with its
+    /// extensions and the first 4 KiB of its voxel data: mutated, the header parser must still only succeed or refuse, and no
+    /// declared size may be allocated before the file is found too short for it.
+    /// </summary>
+    [RequiresSharedDataFact]
+    public void Mutated_real_headers_are_parsed_or_refused_without_allocating_their_declared_size()
+    {
+        var originals = Directory.GetFiles(SharedData.Real("totalsegmentator"), "*.nii.gz").Order(StringComparer.Ordinal)
+            .Select(f => Gunzip(File.ReadAllBytes(f))).Select(b => b[..((int)BitConverter.ToSingle(b, 108) + 4096)]).ToArray();
+        Assert.True(originals.Length >= 5, $"expected the 5 TotalSegmentator files, found {originals.Length}");
+        foreach (byte[] original in originals)
+        {
+            Assert.Equal(1, NiftiReader.ReadHeader(new MemoryStream(original), "real.nii").Version);
+        }
+
+        var rng = new Random(3);
+        int parsed = 0;
+        for (int n = 0; n < Iterations; n++)
+        {
+            byte[] bytes = Mutate(originals[rng.Next(originals.Length)], rng);
+            string name = $"real-fuzz-{n}.nii";
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            try
+            {
+                NiftiReader.ReadHeader(new MemoryStream(bytes), name);
+                parsed++;
+                NiftiReader.Read<float>(new MemoryStream(bytes), name);
+            }
+            catch (NiftiFormatException e)
+            {
+                Assert.Contains(name, e.Message, StringComparison.Ordinal);
+            }
+            catch (Exception e)
+            {
+                Assert.Fail($"iteration {n} ({name}): {e.GetType().Name} escaped: {e}");
+            }
+
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated < AllocationCeilingBytes, $"iteration {n} ({name}) allocated {allocated} bytes");
+        }
+
+        Assert.InRange(parsed, Iterations / 20, Iterations);
     }
 
     private static byte[] Mutate(byte[] original, Random rng)
