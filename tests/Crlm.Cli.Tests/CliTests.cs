@@ -171,4 +171,12 @@ public class CliTests
         Assert.Equal(2, missing);
         Assert.Contains("none.nii.gz: file not found", missingErr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Progress_is_a_text_bar_with_rate_and_eta()
+    {
+        Assert.Equal("  preprocess [##########..........] 50/100  25.0/s  ETA 2 s", ConsoleRunObserver.ProgressLine("preprocess", 50, 100, 2));
+        Assert.Equal("  preprocess [####################] 100/100  25.0/s", ConsoleRunObserver.ProgressLine("preprocess", 100, 100, 4));
+        Assert.Equal("  cohort [....................] 0/7", ConsoleRunObserver.ProgressLine("cohort", 0, 7, 0));
+    }
 }
