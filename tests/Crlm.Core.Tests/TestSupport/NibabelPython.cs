@@ -76,3 +76,15 @@ public sealed class RequiresNibabelFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A fact that is skipped with a clear reason when Debian's /usr/bin/python3 is missing (its standard library is enough).</summary>
+public sealed class RequiresPythonFactAttribute : FactAttribute
+{
+    public RequiresPythonFactAttribute()
+    {
+        if (!File.Exists(NibabelPython.Python))
+        {
+            Skip = $"{NibabelPython.Python} is absent";
+        }
+    }
+}
