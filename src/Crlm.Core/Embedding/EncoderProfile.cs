@@ -101,6 +101,16 @@ public static class EncoderProfiles
 
     public static IReadOnlyList<EncoderProfile> All { get; } = [Study, Fmcib, CtFm, ModelsGenesis, Med3D];
 
+    /// <summary>
+    /// Handcrafted radiomics: the study's geometry and window, in HU (no normalisation), so that a fixed bin width
+    /// means the same number of HU in every scan (IBSI's recommendation for CT).
+    /// </summary>
+    public static EncoderProfile RadiomicsOn(PreprocessOptions study)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        return new EncoderProfile("radiomics", 1, study with { Normalisation = Normalisation.None });
+    }
+
     /// <summary>The built-in profile of that name (exact, lower case), or null.</summary>
     public static EncoderProfile? Find(string name) => All.FirstOrDefault(p => p.Name == name);
 }

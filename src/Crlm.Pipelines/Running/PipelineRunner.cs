@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.Json;
 using Crlm.Core.IO;
 using Crlm.Pipelines.Specs;
+using Crlm.Pipelines.Embedding;
 using Crlm.Pipelines.Stages;
 
 namespace Crlm.Pipelines.Running;
@@ -29,7 +30,12 @@ public sealed record StageRecord(string Name, string Outcome, double Seconds, st
 public sealed class PipelineRunner(IReadOnlyList<IPipelineStage> stages, IRunObserver observer, TimeProvider clock)
 {
     /// <summary>Every stage this build knows, in their natural order.</summary>
-    public static IReadOnlyList<IPipelineStage> DefaultStages() => [new CohortStage(), new SplitStage(), new PreprocessStage()];
+    /// <summary>
+    /// Every stage this build knows, in their natural order; <paramref name="encoders"/> makes the embed stage's
+    /// encoders (the CLI passes the real ones; without it the embed stage reports that it has none).
+    /// </summary>
+    public static IReadOnlyList<IPipelineStage> DefaultStages(IVolumeEncoderFactory? encoders = null) =>
+        [new CohortStage(), new SplitStage(), new PreprocessStage(), new EmbedStage(encoders)];
 
     public static IReadOnlyList<string> DefaultStageNames() => DefaultStages().Select(s => s.Name).ToArray();
 

@@ -45,6 +45,9 @@ public sealed class RunState
     /// <summary>The preprocessed scans, in manifest order (filled by the preprocess stage).</summary>
     public IReadOnlyList<PreprocessedScan>? Preprocessed { get; set; }
 
+    /// <summary>Embeddings per encoder name, every scan in manifest order (filled by the embed stage).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<ScanEmbedding>>? Embeddings { get; set; }
+
     /// <summary>Sites that are test-only: the spec's list plus any the synthetic generator marks external.</summary>
     public IReadOnlySet<string> ExternalSites { get; set; } = new HashSet<string>(StringComparer.Ordinal);
 

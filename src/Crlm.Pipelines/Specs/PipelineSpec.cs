@@ -25,6 +25,9 @@ public sealed record PipelineSpec
     /// <summary>Parameters of the 'preprocess' stage; the study's (1 x 1 x 2.5 mm, 256 x 256 x 96, ...) when not given.</summary>
     public PreprocessOptions Preprocess { get; init; } = PreprocessOptions.Default;
 
+    /// <summary>The 'embed' stage's encoders, in the spec's order.</summary>
+    public IReadOnlyList<EncoderSpec> Encoders { get; init; } = [];
+
     /// <summary>Stages to run, in order. Defaults to every registered stage.</summary>
     public IReadOnlyList<string> Stages { get; init; } = [];
 

@@ -16,7 +16,7 @@ namespace Crlm.Pipelines.Specs;
 /// Binding is done by hand over YamlDotNet's node model rather than by its deserializer, because
 /// only the node model keeps the positions that error messages need.
 /// </remarks>
-public sealed class PipelineSpecReader
+public sealed partial class PipelineSpecReader
 {
     private readonly string _file;
     private readonly string _baseDirectory;
@@ -82,7 +82,7 @@ public sealed class PipelineSpecReader
             return null;
         }
 
-        RejectUnknownKeys(root, "version", "name", "seed", "dataset", "splits", "preprocess", "stages", "output", "cache");
+        RejectUnknownKeys(root, "version", "name", "seed", "dataset", "splits", "preprocess", "profiles", "encoders", "stages", "output", "cache");
         if (Scalar(root, "version") is { } version && version.Value != "1")
         {
             Issue(version.Start, $"unsupported spec version '{version.Value}' (this build reads version 1)");
@@ -98,6 +98,7 @@ public sealed class PipelineSpecReader
         var dataset = ReadDataset(root);
         var splits = ReadSplits(root);
         var preprocess = ReadPreprocess(root);
+        var encoders = ReadEncoders(root, preprocess);
         var stages = ReadStages(root, knownStages);
         string output = PathValue(root, "output") ?? Path.Combine(_baseDirectory, "reports", name);
         string cache = PathValue(root, "cache") ?? Path.Combine(_baseDirectory, ".crlm-cache");
@@ -115,6 +116,7 @@ public sealed class PipelineSpecReader
             Dataset = dataset,
             Splits = splits,
             Preprocess = preprocess,
+            Encoders = encoders,
             Stages = stages,
             OutputDirectory = output,
             CacheDirectory = cache,
@@ -186,13 +188,20 @@ public sealed class PipelineSpecReader
 
     private PreprocessOptions ReadPreprocess(YamlMappingNode root)
     {
-        var d = PreprocessOptions.Default;
         if (!root.Children.TryGetValue(new YamlScalarNode("preprocess"), out var node) || AsMap(node, "'preprocess'") is not { } map)
         {
-            return d;
+            return PreprocessOptions.Default;
         }
 
-        RejectUnknownKeys(map, "spacing", "box", "window", "norm", "liver_label", "empty_liver", "resample", "pad_hu");
+        RejectUnknownKeys(map, PreprocessKeys);
+        return ReadPreprocessOptions(map, PreprocessOptions.Default);
+    }
+
+    private static readonly string[] PreprocessKeys = ["spacing", "box", "window", "norm", "liver_label", "empty_liver", "resample", "pad_hu"];
+
+    /// <summary>The preprocessing keys of <paramref name="map"/> over <paramref name="d"/> (the 'preprocess' block, or a profile).</summary>
+    private PreprocessOptions ReadPreprocessOptions(YamlMappingNode map, PreprocessOptions d)
+    {
         var spacing = Numbers(map, "spacing", 3, "three positive numbers in mm, e.g. [1, 1, 2.5]", v => v > 0 && v <= 100);
         var box = Numbers(map, "box", 3, $"three whole numbers of voxels in 1..{PreprocessOptions.MaxBoxEdge}, e.g. [256, 256, 96]",
             v => v == Math.Floor(v) && v >= 1 && v <= PreprocessOptions.MaxBoxEdge);

@@ -30,48 +30,8 @@ public sealed class PreprocessStage : IPipelineStage
     {
         ArgumentNullException.ThrowIfNull(context);
         var scans = context.State.RequireManifest().Scans;
+        var (done, errors, reused) = PreprocessAll(context, context.Spec.Preprocess, Name);
         var cache = new PreprocessCache(Path.Combine(context.CacheDirectory, "preprocess"));
-        var done = new PreprocessedScan?[scans.Count];
-        var errors = new string?[scans.Count];
-        int finished = 0, reused = 0;
-        var parallel = new ParallelOptions
-        {
-            // Scans are the unit of work: with one per core the per-scan loops inside stay mostly on one core each.
-            MaxDegreeOfParallelism = Environment.ProcessorCount,
-            CancellationToken = context.Cancellation,
-        };
-
-        context.Observer.Progress(Name, 0, scans.Count);
-        Parallel.For(0, scans.Count, parallel, n =>
-        {
-            var scan = scans[n];
-            try
-            {
-                var options = OptionsFor(scan, context.Spec.Preprocess);
-                string key = PreprocessCache.Key(
-                    Sha256(scan.ImagePath, context.State),
-                    Sha256(scan.LiverMaskPath, context.State),
-                    scan.LesionMaskPath is { } lesion ? Sha256(lesion, context.State) : null,
-                    options,
-                    PreprocessCache.CodeVersion);
-                if (cache.TryLoad(key, scan) is { } hit)
-                {
-                    done[n] = hit;
-                    Interlocked.Increment(ref reused);
-                }
-                else
-                {
-                    var result = ScanPreprocessor.Run(scan.ImagePath, scan.LiverMaskPath, scan.LesionMaskPath, options);
-                    done[n] = cache.Store(key, scan, result);
-                }
-            }
-            catch (Exception e) when (e is PreprocessingException or IOException or UnauthorizedAccessException or InvalidDataException)
-            {
-                errors[n] = $"scan {scan.ScanId} (manifest line {scan.Line}): {e.Message}";
-            }
-
-            context.Observer.Progress(Name, Interlocked.Increment(ref finished), scans.Count);
-        });
 
         // Neither file may outlive the run it describes: a table or error list from an earlier run would mislead.
         string table = context.OutputPath(Path.Combine("preprocess", "scans.csv"));
@@ -105,6 +65,59 @@ public sealed class PreprocessStage : IPipelineStage
         context.Observer.Info(Name, string.Create(CultureInfo.InvariantCulture,
             $"{scans.Count} scans: {scans.Count - reused} preprocessed, {reused} reused from {cache.Root}"));
         return reused == scans.Count ? StageOutcome.Cached : StageOutcome.Completed;
+    }
+
+    /// <summary>
+    /// Preprocesses every scan of the manifest with <paramref name="options"/> (one scan per core), through the
+    /// run cache: the boxes, or per scan the error that stopped it (naming the scan and its manifest line), and
+    /// how many came from the cache. Shared with the embed stage, whose encoder profiles may ask for other boxes.
+    /// </summary>
+    internal static (PreprocessedScan?[] Done, string?[] Errors, int Reused) PreprocessAll(StageContext context, PreprocessOptions options, string progressStage)
+    {
+        var scans = context.State.RequireManifest().Scans;
+        var cache = new PreprocessCache(Path.Combine(context.CacheDirectory, "preprocess"));
+        var done = new PreprocessedScan?[scans.Count];
+        var errors = new string?[scans.Count];
+        int finished = 0, reused = 0;
+        var parallel = new ParallelOptions
+        {
+            // Scans are the unit of work: with one per core the per-scan loops inside stay mostly on one core each.
+            MaxDegreeOfParallelism = Environment.ProcessorCount,
+            CancellationToken = context.Cancellation,
+        };
+
+        context.Observer.Progress(progressStage, 0, scans.Count);
+        Parallel.For(0, scans.Count, parallel, n =>
+        {
+            var scan = scans[n];
+            try
+            {
+                var scanOptions = OptionsFor(scan, options);
+                string key = PreprocessCache.Key(
+                    Sha256(scan.ImagePath, context.State),
+                    Sha256(scan.LiverMaskPath, context.State),
+                    scan.LesionMaskPath is { } lesion ? Sha256(lesion, context.State) : null,
+                    scanOptions,
+                    PreprocessCache.CodeVersion);
+                if (cache.TryLoad(key, scan) is { } hit)
+                {
+                    done[n] = hit;
+                    Interlocked.Increment(ref reused);
+                }
+                else
+                {
+                    var result = ScanPreprocessor.Run(scan.ImagePath, scan.LiverMaskPath, scan.LesionMaskPath, scanOptions);
+                    done[n] = cache.Store(key, scan, result);
+                }
+            }
+            catch (Exception e) when (e is PreprocessingException or IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                errors[n] = $"scan {scan.ScanId} (manifest line {scan.Line}): {e.Message}";
+            }
+
+            context.Observer.Progress(progressStage, Interlocked.Increment(ref finished), scans.Count);
+        });
+        return (done, errors, reused);
     }
 
     /// <summary>The spec's options, with the scan's own liver label when the manifest has a liver_label column.</summary>
