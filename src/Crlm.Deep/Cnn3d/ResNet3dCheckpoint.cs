@@ -41,10 +41,12 @@ public static class ResNet3dCheckpoint
         Dictionary<string, Tensor> source = Normalise(Read(path));
         Dictionary<string, Tensor> target = model.state_dict();
 
+        // Listed in the model's key order (which is MedicalNet's), unexpected ones sorted: PyBridge's unpickler
+        // returns a Hashtable, whose order would change the message from run to run.
         var missing = target.Keys.Where(k => !source.ContainsKey(k) && !k.EndsWith(NumBatchesTracked, StringComparison.Ordinal)).ToList();
-        var unexpected = source.Keys.Where(k => !target.ContainsKey(k)).ToList();
-        var misShaped = source.Where(kv => target.TryGetValue(kv.Key, out Tensor? t) && !t.shape.SequenceEqual(kv.Value.shape))
-            .Select(kv => $"{kv.Key} {Shape(kv.Value)} (model {Shape(target[kv.Key])})")
+        var unexpected = source.Keys.Where(k => !target.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
+        var misShaped = target.Keys.Where(k => source.TryGetValue(k, out Tensor? s) && !s.shape.SequenceEqual(target[k].shape))
+            .Select(k => $"{k} {Shape(source[k])} (model {Shape(target[k])})")
             .ToList();
         if (missing.Count > 0 || unexpected.Count > 0 || misShaped.Count > 0)
         {

@@ -70,6 +70,28 @@ public sealed class Cnn3dParityTests(ITestOutputHelper output)
         Assert.True(MaxAbsDiff(fixture.Embedding.Values, swapped.SelectMany(e => e).ToArray()) > 1e-2f);
     }
 
+    [Fact]
+    public void Fixture_batch_norm_statistics_matter()
+    {
+        // Guards the fixture itself: if the statistics were left at 0 / 1, a loader that skipped buffers would pass.
+        Cnn3dFixture fixture = Cnn3dFixtures.Model("resnet50_w4_B");
+        RawTensor input = Cnn3dFixtures.Input;
+        TorchRuntime.EnsureAvailable();
+        using var model = new ResNet3d(fixture.Architecture);
+        ResNet3dCheckpoint.Load(model, fixture.Checkpoint);
+        model.eval();
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        foreach (var norm in model.modules().OfType<TorchSharp.Modules.BatchNorm3d>())
+        {
+            norm.reset_running_stats();
+        }
+
+        float diff = MaxAbsDiff(fixture.Embedding.Values, model.Embed(tensor(input.Values, input.Shape)).data<float>().ToArray());
+        Assert.True(diff > 0.1f, $"without the running statistics the embedding moved only {diff}");
+    }
+
     private static float MaxAbsDiff(float[] expected, float[] actual)
     {
         Assert.Equal(expected.Length, actual.Length);
