@@ -5,7 +5,7 @@ namespace Crlm.Deep.Cnn3d;
 /// <summary>What <see cref="Cnn3dEncoder"/> builds and where its weights come from.</summary>
 /// <param name="Depth">10, 18, 34 or 50.</param>
 /// <param name="Width">Base channels (MedicalNet: 64); small values make small test models.</param>
-/// <param name="Shortcut">B by default; MedicalNet's ResNet-10/18/34 checkpoints need A.</param>
+/// <param name="Shortcut">B by default; MedicalNet's ResNet-18 and ResNet-34 checkpoints need A.</param>
 /// <param name="Seed">Seed of the random weights, used when there is no checkpoint.</param>
 /// <param name="CheckpointPath">A torch.save state_dict or .safetensors file; null for seeded random weights.</param>
 public sealed record Cnn3dOptions(

@@ -12,13 +12,13 @@ public enum ResNetShortcut
 {
     /// <summary>
     /// Parameter-free: take every stride-th voxel and append zero channels. MedicalNet's published
-    /// ResNet-10/18/34 checkpoints were trained with it.
+    /// ResNet-18 and ResNet-34 checkpoints were trained with it (its README: --resnet_shortcut A).
     /// </summary>
     A,
 
     /// <summary>
     /// A 1x1x1 convolution plus batch norm, named <c>downsample.0</c> / <c>downsample.1</c>.
-    /// MedicalNet's ResNet-50 and deeper checkpoints use it.
+    /// MedicalNet's ResNet-10, ResNet-50 and deeper checkpoints use it.
     /// </summary>
     B,
 }

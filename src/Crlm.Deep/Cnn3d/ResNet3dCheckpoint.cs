@@ -135,7 +135,8 @@ public static class ResNet3dCheckpoint
             parts.Add($"{misShaped.Count} keys with another shape: {List(misShaped)}");
         }
 
-        // The usual cause with MedicalNet's files: their ResNet-10/18/34 use shortcut A (no downsample weights).
+        // The usual cause with MedicalNet's files: their ResNet-18/34 use shortcut A (no downsample weights), the
+        // others B.
         string hint = string.Empty;
         if (architecture.Shortcut == ResNetShortcut.B && missing.Any(k => k.Contains(".downsample.", StringComparison.Ordinal)) && !unexpected.Any(k => k.Contains(".downsample.", StringComparison.Ordinal)))
         {
