@@ -85,6 +85,25 @@ public sealed class ResNet3dArchitectureTests
     }
 
     [Fact]
+    public void Gradients_reach_conv1_through_the_dispose_scopes_in_training_mode()
+    {
+        // What fine-tuning needs: the scopes inside forward free the managed handles only, not the autograd graph.
+        using var model = new ResNet3d(new ResNet3dArchitecture(10, Width: 2, ResNetShortcut.A));
+        ResNet3dInit.Seeded(model, seed: 4);
+        model.train();
+
+        using var scope = NewDisposeScope();
+        Tensor loss = model.forward(randn([2, 1, 16, 16, 16])).square().sum();
+        loss.backward();
+
+        Tensor weight = model.named_parameters().Single(p => p.name == "conv1.weight").parameter;
+        Tensor gradient = weight.grad ?? throw new InvalidOperationException("conv1.weight has no gradient");
+        Assert.Equal(new long[] { 2, 1, 7, 7, 7 }, gradient.shape);
+        Assert.True(gradient.abs().sum().item<float>() > 0, "conv1's gradient is zero");
+        Assert.True(model.state_dict()["bn1.num_batches_tracked"].item<long>() == 1, "batch norm did not update in training mode");
+    }
+
+    [Fact]
     public void Encoder_rejects_volumes_of_the_wrong_size_and_bad_options()
     {
         using var encoder = new Cnn3dEncoder(new Cnn3dOptions(Depth: 10, Width: 2));
