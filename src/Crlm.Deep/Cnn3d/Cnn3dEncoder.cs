@@ -31,6 +31,7 @@ public sealed class Cnn3dEncoder : IDisposable
     // One forward at a time: a TorchSharp module is not safe to call from several threads, and libtorch already
     // parallelises each convolution over its intra-op threads.
     private readonly Lock gate = new();
+    private bool disposed;
 
     /// <summary>Builds the network and loads or draws its weights (see <see cref="Cnn3dOptions"/>).</summary>
     public Cnn3dEncoder(Cnn3dOptions options)
@@ -126,8 +127,6 @@ public sealed class Cnn3dEncoder : IDisposable
 
         return result;
     }
-
-    private bool disposed;
 
     /// <summary>Frees the network's native tensors.</summary>
     public void Dispose()
