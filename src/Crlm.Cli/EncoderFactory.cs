@@ -1,4 +1,5 @@
 using Crlm.Core.Embedding;
+using Crlm.Deep.Cnn3d;
 using Crlm.Pipelines.Embedding;
 using Crlm.Pipelines.Specs;
 using Crlm.Tabular.Encoders;
@@ -14,6 +15,9 @@ internal sealed class EncoderFactory : IVolumeEncoderFactory
         return spec.Kind switch
         {
             EncoderKind.Onnx => new OnnxVolumeEncoder(OnnxOptions(spec)),
+            EncoderKind.Cnn3d => new Cnn3dVolumeEncoder(
+                new Cnn3dOptions(spec.Depth, spec.Width, spec.Shortcut == "A" ? ResNetShortcut.A : ResNetShortcut.B, spec.WeightSeed ?? seed, spec.Checkpoint),
+                spec.Batch),
             _ => throw new NotSupportedException($"encoder kind '{spec.Kind.ToString().ToLowerInvariant()}' is not part of this build"),
         };
     }

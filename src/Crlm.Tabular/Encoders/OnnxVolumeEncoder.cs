@@ -8,7 +8,7 @@ namespace Crlm.Tabular.Encoders;
 /// <summary>
 /// An ONNX foundation-model encoder for the pipeline: <see cref="OnnxEncoder"/> over the profile's box. Its
 /// identity is the model file's SHA-256 plus every option that changes the numbers (tensor names, patch,
-/// overlap, pooling, pad value), so a new export of the model, or another pooling, never reuses old embeddings;
+/// overlap, pooling, pad value) and this assembly's build id, so a new export of the model, or another pooling, never reuses old embeddings;
 /// batch size, threads and device are left out on purpose: they do not change the result.
 /// </summary>
 public sealed class OnnxVolumeEncoder : IVolumeEncoder
@@ -28,7 +28,8 @@ public sealed class OnnxVolumeEncoder : IVolumeEncoder
             "patch=" + (p is { } q ? string.Create(CultureInfo.InvariantCulture, $"{q.X},{q.Y},{q.Z}") : "whole"),
             "overlap=" + options.Overlap.ToString("R", CultureInfo.InvariantCulture),
             "pooling=" + options.Pooling.ToString().ToLowerInvariant(),
-            "pad=" + options.PadValue.ToString("R", CultureInfo.InvariantCulture));
+            "pad=" + options.PadValue.ToString("R", CultureInfo.InvariantCulture),
+            "code=" + typeof(OnnxEncoder).Assembly.ManifestModule.ModuleVersionId.ToString("N"));
     }
 
     public string Identity { get; }
