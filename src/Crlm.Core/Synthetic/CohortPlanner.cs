@@ -11,7 +11,8 @@ internal sealed record PatientPlan(
     CohortLabel Label,
     int Age,
     PatientSex Sex,
-    IReadOnlyList<ContrastPhase> Phases)
+    IReadOnlyList<ContrastPhase> Phases,
+    IReadOnlyList<LesionDraft> Lesions)
 {
     public string ScanId(ContrastPhase phase) => $"{PatientId}-{phase switch
     {
@@ -26,11 +27,12 @@ internal sealed record PatientPlan(
 /// Splits the cohort's patients over sites by weight and over labels by each site's class mix,
 /// with largest-remainder rounding so that even a small cohort matches the mixes as closely as
 /// whole patients allow; label order within a site is shuffled by the site's own stream.
-/// Demographics and phases come from each patient's own stream.
+/// Demographics, phases and lesion kinds come from each patient's own stream; lesion volumes are
+/// stratified over the whole cohort (<see cref="LesionPlanner.DrawCohort"/>).
 /// </summary>
 internal static class CohortPlanner
 {
-    private const ulong DemographicsKey = 11;
+    private const ulong DemographicsKey = 11, LesionKindsKey = 12, LesionVolumesKey = 13;
 
     public static IReadOnlyList<PatientPlan> Plan(SyntheticCohortOptions options)
     {
@@ -79,11 +81,18 @@ internal static class CohortPlanner
                     phases.Insert(phases.Count > 0 && phases[0] == ContrastPhase.Arterial ? 1 : 0, ContrastPhase.PortalVenous);
                 }
 
-                plans.Add(new PatientPlan(index, $"SYN-{site.Name}-{n + 1:D4}", s, site, labels[n], age, sex, phases));
+                plans.Add(new PatientPlan(index, $"SYN-{site.Name}-{n + 1:D4}", s, site, labels[n], age, sex, phases, []));
             }
         }
 
-        return plans;
+        var kinds = plans.Select(p =>
+        {
+            var r = SynthRandom.ForPatient(options.Seed, p.Index).Fork(LesionKindsKey);
+            return LesionPlanner.DrawKinds(p.Label, ref r);
+        }).ToArray();
+        var volumeRng = SynthRandom.ForCohort(options.Seed).Fork(LesionVolumesKey);
+        var drafts = LesionPlanner.DrawCohort(kinds, options.Difficulty, ref volumeRng);
+        return [.. plans.Select((p, n) => p with { Lesions = drafts[n] })];
     }
 
     /// <summary>Integer counts proportional to <paramref name="weights"/> summing to <paramref name="total"/> (Hamilton's method).</summary>

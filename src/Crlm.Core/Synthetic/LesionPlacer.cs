@@ -10,11 +10,16 @@ internal sealed record LesionFootprint(int Voxels, Int3 Min, Int3 Max, Vec3 Cent
 /// liver parenchyma voxels and accepted when the lesion sits mostly inside the envelope, clear of
 /// other lesions and not centred in a large vessel; a lesion that fits nowhere is shrunk and tried
 /// again, so big metastases still find the right lobe. A painted lesion is clipped to the liver
-/// and always keeps the voxel at its centre, so no lesion vanishes on a coarse grid.
+/// and always keeps the voxel at its centre, so no lesion vanishes on a coarse grid. Its shape is
+/// then scaled until the painted volume is the drawn one (<see cref="Calibrate"/>).
 /// </summary>
 internal static class LesionPlacer
 {
     private const int Attempts = 80;
+
+    // How far calibration may scale a shape's radii: enough to make up for a lesion half clipped
+    // by the liver surface, not so far that a lesion mostly outside the liver creeps along it.
+    private const double MinScale = 0.6, MaxScale = 1.5;
 
     public static IReadOnlyList<(SyntheticLesion Lesion, LesionFootprint Footprint)> PlaceAndPaint(
         IReadOnlyList<LesionDraft> drafts, PatientAnatomy anatomy, PatientLabels labels, ref SynthRandom r)
@@ -40,8 +45,8 @@ internal static class LesionPlacer
                 double req = Math.Cbrt(3 * draft.VolumeCm3 * 1000 / (4 * Math.PI));
                 if (TryFindCentre(req, candidates, anatomy, labels, placed, bigVessels, ref r, out var centre))
                 {
-                    var lesion = LesionPlanner.Realise(placed.Count + 1, draft, centre, ref r);
-                    var footprint = Paint(lesion, labels);
+                    var lesion = Calibrate(LesionPlanner.Realise(placed.Count + 1, draft, centre, ref r), labels);
+                    var footprint = Paint(lesion, labels, write: true);
                     placed.Add((lesion, footprint));
                     break;
                 }
@@ -115,7 +120,43 @@ internal static class LesionPlacer
         return false;
     }
 
-    private static LesionFootprint Paint(SyntheticLesion lesion, PatientLabels labels)
+    /// <summary>
+    /// The lesion with its radii scaled so that it paints its drawn volume, to the nearest voxel
+    /// where the grid allows. Painted shapes otherwise come out smaller than drawn, by 7% at the
+    /// median and 10% for lesions above 11.5 cm3 (a seed-1 100-patient cohort): clipping by the
+    /// liver surface and by earlier lesions removes more than the harmonics add. Uncorrected,
+    /// the masks and truth.json volumes would not follow the volume model the tests check.
+    /// </summary>
+    private static SyntheticLesion Calibrate(SyntheticLesion lesion, PatientLabels labels)
+    {
+        double target = lesion.NominalVolumeCm3 / labels.Grid.VoxelVolumeCm3;
+        var best = lesion;
+        double bestError = double.MaxValue, scale = 1;
+        for (int iteration = 0; iteration < 8; iteration++)
+        {
+            var trial = lesion with { Radii = scale * lesion.Radii };
+            int count = Paint(trial, labels, write: false).Voxels;
+            double error = Math.Abs(count - target);
+            if (error < bestError)
+            {
+                best = trial;
+                bestError = error;
+            }
+
+            if (error <= Math.Max(0.5, 0.01 * target))
+            {
+                break;
+            }
+
+            // Volume goes with the cube of the scale; a clipped shape grows more slowly, so the
+            // step is repeated, and damped so a step-wise count on a coarse grid cannot run away.
+            scale = Math.Clamp(scale * Math.Clamp(Math.Cbrt(target / Math.Max(count, 0.5)), 0.8, 1.25), MinScale, MaxScale);
+        }
+
+        return best;
+    }
+
+    private static LesionFootprint Paint(SyntheticLesion lesion, PatientLabels labels, bool write)
     {
         var g = labels.Grid;
         double extent = lesion.MaxExtent + 1;
@@ -146,8 +187,12 @@ internal static class LesionPlacer
                             continue;
                         }
 
-                        labels.TissueMap[v] = (byte)Tissue.Lesion;
-                        labels.LesionIds[v] = (byte)lesion.Id;
+                        if (write)
+                        {
+                            labels.TissueMap[v] = (byte)Tissue.Lesion;
+                            labels.LesionIds[v] = (byte)lesion.Id;
+                        }
+
                         count++;
                         min = new Int3(Math.Min(min.X, i), Math.Min(min.Y, j), Math.Min(min.Z, k));
                         max = new Int3(Math.Max(max.X, i), Math.Max(max.Y, j), Math.Max(max.Z, k));

@@ -9,23 +9,27 @@ internal sealed record LesionDraft(SyntheticLesionKind Kind, double VolumeCm3);
 /// <summary>
 /// Which lesions a patient has, by label: crlm 1-8 metastases (fewer more likely) and sometimes an
 /// incidental cyst or haemangioma, as in life; non_crlm mostly cysts or haemangiomas, and in some
-/// patients mimics that look metastatic; negative none.
+/// patients mimics that look metastatic; negative none. Kinds come from each patient's own stream;
+/// volumes are drawn for the whole cohort at once (<see cref="DrawCohort"/>) so that even a small
+/// cohort's volume quartiles sit on the model's.
 /// </summary>
 internal static class LesionPlanner
 {
     private static readonly double[] MetastasisCountWeights = [30, 20, 14, 10, 8, 7, 6, 5];
 
-    public static IReadOnlyList<LesionDraft> Draw(CohortLabel label, SyntheticDifficulty difficulty, ref SynthRandom r)
+    /// <summary>The kinds of lesion one patient with <paramref name="label"/> has (volumes not yet drawn).</summary>
+    public static IReadOnlyList<SyntheticLesionKind> DrawKinds(CohortLabel label, ref SynthRandom r)
     {
-        var drafts = new List<LesionDraft>();
+        var kinds = new List<SyntheticLesionKind>();
         switch (label)
         {
             case CohortLabel.Crlm:
                 int metastases = r.Categorical(MetastasisCountWeights) + 1;
-                Add(drafts, SyntheticLesionKind.Metastasis, metastases, ref r);
+                kinds.AddRange(Enumerable.Repeat(SyntheticLesionKind.Metastasis, metastases));
                 if (r.Chance(0.25))
                 {
-                    Add(drafts, r.Chance(0.75) ? SyntheticLesionKind.Cyst : SyntheticLesionKind.Haemangioma, r.NextInt(2) + 1, ref r);
+                    var incidental = r.Chance(0.75) ? SyntheticLesionKind.Cyst : SyntheticLesionKind.Haemangioma;
+                    kinds.AddRange(Enumerable.Repeat(incidental, r.NextInt(2) + 1));
                 }
 
                 break;
@@ -33,19 +37,19 @@ internal static class LesionPlanner
                 double u = r.NextDouble();
                 if (u < 0.55)
                 {
-                    Add(drafts, SyntheticLesionKind.Cyst, r.NextInt(4) + 1, ref r);
+                    kinds.AddRange(Enumerable.Repeat(SyntheticLesionKind.Cyst, r.NextInt(4) + 1));
                 }
                 else if (u < 0.85)
                 {
-                    Add(drafts, SyntheticLesionKind.Haemangioma, r.NextInt(2) + 1, ref r);
+                    kinds.AddRange(Enumerable.Repeat(SyntheticLesionKind.Haemangioma, r.NextInt(2) + 1));
                     if (r.Chance(0.3))
                     {
-                        Add(drafts, SyntheticLesionKind.Cyst, 1, ref r);
+                        kinds.Add(SyntheticLesionKind.Cyst);
                     }
                 }
                 else
                 {
-                    Add(drafts, SyntheticLesionKind.Mimic, r.NextInt(3) + 1, ref r);
+                    kinds.AddRange(Enumerable.Repeat(SyntheticLesionKind.Mimic, r.NextInt(3) + 1));
                 }
 
                 break;
@@ -53,18 +57,34 @@ internal static class LesionPlanner
                 break;
         }
 
-        return drafts
-            .Select(d => d with { VolumeCm3 = d.VolumeCm3 * difficulty.LesionSizeScale })
-            .OrderByDescending(d => d.VolumeCm3)
-            .ToArray();
+        return kinds;
     }
 
-    private static void Add(List<LesionDraft> drafts, SyntheticLesionKind kind, int count, ref SynthRandom r)
+    /// <summary>
+    /// Volumes for every patient's lesions (<paramref name="kinds"/>, one list per patient): each
+    /// kind's volumes are stratified over the cohort, then scaled by the difficulty; each patient's
+    /// drafts come largest first (lesion ids follow that order).
+    /// </summary>
+    public static IReadOnlyList<LesionDraft>[] DrawCohort(IReadOnlyList<IReadOnlyList<SyntheticLesionKind>> kinds,
+        SyntheticDifficulty difficulty, ref SynthRandom r)
     {
-        for (int n = 0; n < count; n++)
+        var pools = new Dictionary<SyntheticLesionKind, Queue<double>>();
+        foreach (var kind in Enum.GetValues<SyntheticLesionKind>())
         {
-            drafts.Add(new LesionDraft(kind, LesionVolumeSampler.Sample(kind, ref r)));
+            int count = kinds.Sum(k => k.Count(x => x == kind));
+            pools[kind] = new Queue<double>(LesionVolumeSampler.Stratified(kind, count, ref r));
         }
+
+        var drafts = new IReadOnlyList<LesionDraft>[kinds.Count];
+        for (int p = 0; p < kinds.Count; p++)
+        {
+            drafts[p] = kinds[p]
+                .Select(kind => new LesionDraft(kind, pools[kind].Dequeue() * difficulty.LesionSizeScale))
+                .OrderByDescending(d => d.VolumeCm3)
+                .ToArray();
+        }
+
+        return drafts;
     }
 
     /// <summary>Gives a draft its shape and appearance features at a chosen centre.</summary>

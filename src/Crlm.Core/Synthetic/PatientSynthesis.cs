@@ -32,8 +32,7 @@ internal static class PatientSynthesis
         var grid = ScanGrid.Create(site, options.Size, anatomy.Liver.TopZ, anatomy.Liver.BottomZ, ref gridRng);
         var labels = AnatomyRasterizer.Rasterize(anatomy, grid, rng.Fork(TextureKey));
         var lesionRng = rng.Fork(LesionKey);
-        var drafts = LesionPlanner.Draw(plan.Label, options.Difficulty, ref lesionRng);
-        var lesions = LesionPlacer.PlaceAndPaint(drafts, anatomy, labels, ref lesionRng);
+        var lesions = LesionPlacer.PlaceAndPaint(plan.Lesions, anatomy, labels, ref lesionRng);
         var annotationRng = rng.Fork(AnnotationKey);
         var maskLabels = AnnotationPolicy.Select(lesions.Select(l => l.Lesion).ToArray(), site, ref annotationRng);
 

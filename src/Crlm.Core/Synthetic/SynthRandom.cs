@@ -23,6 +23,9 @@ internal struct SynthRandom
     /// <summary>The stream for one site's cohort-level draws (its label order).</summary>
     public static SynthRandom ForSite(long seed, int siteIndex) => Derive(seed, 2, siteIndex);
 
+    /// <summary>The stream for draws that span the whole cohort (stratified lesion volumes).</summary>
+    public static SynthRandom ForCohort(long seed) => Derive(seed, 3, 0);
+
     private static SynthRandom Derive(long seed, ulong stream, long index) =>
         new(Mix(Mix(unchecked((ulong)seed) ^ (0x5EED_C0DE_0000_0000UL + stream)) + unchecked((ulong)index * 0x9E3779B97F4A7C15UL)));
 

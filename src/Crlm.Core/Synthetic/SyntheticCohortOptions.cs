@@ -21,9 +21,15 @@ public sealed record SyntheticDifficulty(double LesionContrastScale = 1, double 
 {
     public static SyntheticDifficulty Default { get; } = new();
 
+    // The accepted ranges, shared with the CLI and the YAML reader so every front end refuses the
+    // same values. Contrast and noise may be 0 (invisible lesions, noiseless images: controls);
+    // a lesion cannot shrink to nothing, so size must stay above its minimum.
+    public const double MaxLesionContrastScale = 3, MaxNoiseScale = 5, MinLesionSizeScale = 0.05, MaxLesionSizeScale = 5;
+
     public void Validate()
     {
-        if (!(LesionContrastScale is >= 0 and <= 3) || !(NoiseScale is >= 0 and <= 5) || !(LesionSizeScale is > 0.05 and <= 5))
+        if (!(LesionContrastScale is >= 0 and <= MaxLesionContrastScale) || !(NoiseScale is >= 0 and <= MaxNoiseScale)
+            || !(LesionSizeScale is > MinLesionSizeScale and <= MaxLesionSizeScale))
         {
             throw new ArgumentException(FormattableString.Invariant(
                 $"difficulty out of range: contrast {LesionContrastScale} (0..3), noise {NoiseScale} (0..5), size {LesionSizeScale} (0.05..5)"));

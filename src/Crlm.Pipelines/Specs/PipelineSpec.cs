@@ -58,6 +58,18 @@ public sealed record SyntheticDatasetSpec
 
     /// <summary>Generator seed; the spec's seed when absent.</summary>
     public long? Seed { get; init; }
+
+    /// <summary>Default site names in their canonical spelling and the spec's order; null = all five.</summary>
+    public IReadOnlyList<string>? Sites { get; init; }
+
+    /// <summary>Lesion-to-liver contrast scale, as <c>crlm synth --lesion-contrast</c>.</summary>
+    public double LesionContrast { get; init; } = 1;
+
+    /// <summary>Noise scale, as <c>crlm synth --noise</c>.</summary>
+    public double Noise { get; init; } = 1;
+
+    /// <summary>Lesion volume scale, as <c>crlm synth --lesion-size</c>.</summary>
+    public double LesionSize { get; init; } = 1;
 }
 
 public sealed record SplitSpec

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Crlm.Core.Imaging;
 using Crlm.Core.Preprocessing;
+using Crlm.Core.Synthetic;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -141,7 +142,7 @@ public sealed partial class PipelineSpecReader
         SyntheticDatasetSpec? synthetic = null;
         if (map.Children.TryGetValue(new YamlScalarNode("synthetic"), out var synthNode) && AsMap(synthNode, "'synthetic'") is { } synth)
         {
-            RejectUnknownKeys(synth, "patients", "size", "seed");
+            RejectUnknownKeys(synth, "patients", "size", "seed", "sites", "lesion_contrast", "noise", "lesion_size");
             string size = Scalar(synth, "size")?.Value ?? "small";
             if (size is not ("small" or "paper"))
             {
@@ -153,6 +154,10 @@ public sealed partial class PipelineSpecReader
                 Patients = Int(synth, "patients", min: 10, max: 100_000) ?? 60,
                 Size = size,
                 Seed = Long(synth, "seed"),
+                Sites = SiteNames(synth, "sites"),
+                LesionContrast = Scale(synth, "lesion_contrast", 0, SyntheticDifficulty.MaxLesionContrastScale, minExclusive: false) ?? 1,
+                Noise = Scale(synth, "noise", 0, SyntheticDifficulty.MaxNoiseScale, minExclusive: false) ?? 1,
+                LesionSize = Scale(synth, "lesion_size", SyntheticDifficulty.MinLesionSizeScale, SyntheticDifficulty.MaxLesionSizeScale, minExclusive: true) ?? 1,
             };
         }
 
@@ -166,6 +171,60 @@ public sealed partial class PipelineSpecReader
         }
 
         return new DatasetSpec { ManifestPath = manifest, Synthetic = synthetic, ExternalSites = StringList(map, "external_sites") ?? [] };
+    }
+
+    /// <summary>A difficulty scale in its range (the generator's, so YAML and <c>crlm synth</c> accept the same values).</summary>
+    private double? Scale(YamlMappingNode map, string key, double min, double max, bool minExclusive)
+    {
+        if (Double(map, key) is not { } value)
+        {
+            return null;
+        }
+
+        if ((minExclusive ? value <= min : value < min) || value > max)
+        {
+            string range = minExclusive ? Invariant($"above {min} and at most {max}") : Invariant($"from {min} to {max}");
+            Issue(Scalar(map, key)!.Start, Invariant($"'{key}' must be a number {range} (1 = default), got {value}"));
+            return null;
+        }
+
+        return value;
+    }
+
+    /// <summary>Default site names (any case), each known and listed once; returned in their canonical spelling.</summary>
+    private string[]? SiteNames(YamlMappingNode map, string key)
+    {
+        if (!map.Children.TryGetValue(new YamlScalarNode(key), out var node))
+        {
+            return null;
+        }
+
+        var known = SyntheticSiteDefaults.Study.Select(s => s.Name).ToArray();
+        if (node is not YamlSequenceNode sequence || sequence.Children.Count == 0)
+        {
+            Issue(node.Start, $"'{key}' must be a non-empty list of site names, e.g. [KAUNOS, TCIA_CRLM] (sites: {string.Join(", ", known)})");
+            return null;
+        }
+
+        var names = new List<string>();
+        foreach (var item in sequence.Children)
+        {
+            string given = (item as YamlScalarNode)?.Value ?? "";
+            if (item is not YamlScalarNode || SyntheticSiteDefaults.Find(given) is not { } site)
+            {
+                Issue(item.Start, $"unknown site '{given}'{Suggest(given.ToUpperInvariant(), known)} (sites: {string.Join(", ", known)})");
+            }
+            else if (names.Contains(site.Name))
+            {
+                Issue(item.Start, $"site '{site.Name}' is listed twice");
+            }
+            else
+            {
+                names.Add(site.Name);
+            }
+        }
+
+        return [.. names];
     }
 
     private SplitSpec ReadSplits(YamlMappingNode root)

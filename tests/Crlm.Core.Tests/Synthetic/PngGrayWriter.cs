@@ -6,7 +6,9 @@ namespace Crlm.Core.Tests.Synthetic;
 
 /// <summary>
 /// Minimal 8-bit greyscale PNG encoder, test-side only: the gallery and the visual checks need
-/// pictures, the product does not. Chunks: IHDR, one zlib IDAT (filter 0 per row), IEND.
+/// pictures, the product does not. Chunks: IHDR, one zlib IDAT, IEND. Each row takes the PNG
+/// filter with the smallest sum of absolute residuals (the usual heuristic): smooth, noisy CT
+/// panels compress about a quarter smaller than unfiltered, which keeps the committed gallery small.
 /// </summary>
 internal static class PngGrayWriter
 {
@@ -33,10 +35,29 @@ internal static class PngGrayWriter
         {
             using (var zlib = new ZLibStream(raw, CompressionLevel.Optimal, leaveOpen: true))
             {
+                var previous = new byte[width];
+                var row = new byte[width];
+                var best = new byte[width];
+                var trial = new byte[width];
                 for (int y = 0; y < height; y++)
                 {
-                    zlib.WriteByte(0);
-                    zlib.Write(pixels, y * width, width);
+                    Array.Copy(pixels, y * width, row, 0, width);
+                    long bestCost = long.MaxValue;
+                    byte bestType = 0;
+                    for (byte type = 0; type <= 4; type++)
+                    {
+                        long cost = Filter(type, row, previous, trial);
+                        if (cost < bestCost)
+                        {
+                            bestCost = cost;
+                            bestType = type;
+                            (best, trial) = (trial, best);
+                        }
+                    }
+
+                    zlib.WriteByte(bestType);
+                    zlib.Write(best, 0, width);
+                    (previous, row) = (row, previous);
                 }
             }
 
@@ -44,6 +65,36 @@ internal static class PngGrayWriter
         }
 
         Chunk(file, "IEND", []);
+    }
+
+    /// <summary>Applies PNG filter <paramref name="type"/> (0 none, 1 sub, 2 up, 3 average, 4 Paeth) to one row; returns the sum of |residual| as signed bytes.</summary>
+    private static long Filter(byte type, byte[] row, byte[] previous, byte[] output)
+    {
+        long cost = 0;
+        for (int x = 0; x < row.Length; x++)
+        {
+            int a = x > 0 ? row[x - 1] : 0, b = previous[x], c = x > 0 ? previous[x - 1] : 0;
+            int predictor = type switch
+            {
+                1 => a,
+                2 => b,
+                3 => (a + b) / 2,
+                4 => Paeth(a, b, c),
+                _ => 0,
+            };
+            byte residual = (byte)(row[x] - predictor);
+            output[x] = residual;
+            cost += Math.Abs((int)(sbyte)residual);
+        }
+
+        return cost;
+    }
+
+    private static int Paeth(int a, int b, int c)
+    {
+        int p = a + b - c;
+        int pa = Math.Abs(p - a), pb = Math.Abs(p - b), pc = Math.Abs(p - c);
+        return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
     }
 
     private static void Chunk(Stream output, string type, byte[] data)

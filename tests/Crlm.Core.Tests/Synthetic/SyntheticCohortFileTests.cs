@@ -95,6 +95,43 @@ public class SyntheticCohortFileTests(SmallCohortFixture cohort) : IClassFixture
     }
 
     [Fact]
+    public void Truth_volumes_are_the_voxel_counts_of_the_written_masks_and_follow_the_drawn_volumes()
+    {
+        var manifest = ManifestReader.Load(cohort.Result.ManifestPath).Manifest.Scans.ToDictionary(s => s.ScanId);
+        int checkedLesions = 0;
+        foreach (var scan in TruthScans())
+        {
+            var mask = NiftiReader.Read<byte>(manifest[scan.GetProperty("scan_id").GetString()!].LesionMaskPath!);
+            var sp = mask.Geometry.Spacing;
+            double voxelCm3 = sp.X * sp.Y * sp.Z / 1000;
+            var counts = new int[256];
+            foreach (byte b in mask.Voxels)
+            {
+                counts[b]++;
+            }
+
+            foreach (var lesion in scan.GetProperty("lesions").EnumerateArray())
+            {
+                int voxels = lesion.GetProperty("voxels").GetInt32();
+                double volume = lesion.GetProperty("volume_cm3").GetDouble();
+                double nominal = lesion.GetProperty("nominal_volume_cm3").GetDouble();
+                Assert.Equal(voxels * voxelCm3, volume, 0.001);
+                if (lesion.GetProperty("annotated").GetBoolean())
+                {
+                    Assert.Equal(voxels, counts[lesion.GetProperty("mask_label").GetInt32()]);
+                    checkedLesions++;
+                }
+
+                // Shapes are calibrated to paint their drawn volume; only a few-voxel lesion may miss by a voxel or two.
+                Assert.True(Math.Abs(volume - nominal) <= Math.Max(2 * voxelCm3, 0.2 * nominal),
+                    $"{scan.GetProperty("scan_id").GetString()} lesion {lesion.GetProperty("id").GetInt32()}: painted {volume:F3} cm3, drawn {nominal:F3} cm3");
+            }
+        }
+
+        Assert.True(checkedLesions > 0, "the test cohort has no annotated lesion");
+    }
+
+    [Fact]
     public void Truth_centres_land_in_their_own_lesion_after_reading_the_mask_back()
     {
         var manifest = ManifestReader.Load(cohort.Result.ManifestPath).Manifest.Scans.ToDictionary(s => s.ScanId);

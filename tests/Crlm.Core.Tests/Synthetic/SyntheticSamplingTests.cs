@@ -57,12 +57,12 @@ public class SyntheticSamplingTests
         var r = new SynthRandom(7);
         for (int n = 0; n < 500; n++)
         {
-            var crlm = LesionPlanner.Draw(CohortLabel.Crlm, SyntheticDifficulty.Default, ref r);
-            Assert.InRange(crlm.Count(d => d.Kind == SyntheticLesionKind.Metastasis), 1, 8);
-            var benign = LesionPlanner.Draw(CohortLabel.NonCrlm, SyntheticDifficulty.Default, ref r);
+            var crlm = LesionPlanner.DrawKinds(CohortLabel.Crlm, ref r);
+            Assert.InRange(crlm.Count(k => k == SyntheticLesionKind.Metastasis), 1, 8);
+            var benign = LesionPlanner.DrawKinds(CohortLabel.NonCrlm, ref r);
             Assert.NotEmpty(benign);
-            Assert.DoesNotContain(benign, d => d.Kind == SyntheticLesionKind.Metastasis);
-            Assert.Empty(LesionPlanner.Draw(CohortLabel.Negative, SyntheticDifficulty.Default, ref r));
+            Assert.DoesNotContain(SyntheticLesionKind.Metastasis, benign);
+            Assert.Empty(LesionPlanner.DrawKinds(CohortLabel.Negative, ref r));
         }
     }
 
