@@ -36,7 +36,7 @@ public sealed class GlszmMatrix
     /// <summary>Non-zero entries, sorted by zone size then grey level.</summary>
     public IReadOnlyList<SizeCount> Entries => _entries;
 
-    /// <summary>Number of zones of grey level <paramref name="level"/> and <paramref name="zoneSize"/> voxels.</summary>
+    /// <summary>Number of zones of grey level <paramref name="level"/> and <paramref name="zoneSize"/> voxels (a linear scan: for tests and inspection, features read <see cref="Entries"/>).</summary>
     public long this[int level, int zoneSize]
     {
         get
