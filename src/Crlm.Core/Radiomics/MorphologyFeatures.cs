@@ -45,7 +45,7 @@ public static class MorphologyFeatures
         var (l1, l2, l3) = shape.CovarianceEigenvalues;
         double a = 2 * Math.Sqrt(l1), b = 2 * Math.Sqrt(l2), c = 2 * Math.Sqrt(l3);
 
-        var candidates = ConvexHull.Candidates(mesh.EdgeVertexHalfVoxels, mesh.EdgeVertexCount);
+        var candidates = ConvexHull.Candidates(mesh.HalfVoxels, mesh.VertexCount);
         double diameter = MaximumDiameter(mesh, candidates);
         var (boxVolume, boxArea) = BoundingBox(mesh);
         var (hullVolume, hullArea) = HullVolumeAndArea(mesh, candidates, spacing);
@@ -107,7 +107,7 @@ public static class MorphologyFeatures
         var p = mesh.Positions;
         Span<double> lo = [double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity];
         Span<double> hi = [double.NegativeInfinity, double.NegativeInfinity, double.NegativeInfinity];
-        for (int n = 0; n < 3 * mesh.EdgeVertexCount; n++)
+        for (int n = 0; n < p.Length; n++)
         {
             int axis = n % 3;
             lo[axis] = Math.Min(lo[axis], p[n]);
@@ -125,7 +125,7 @@ public static class MorphologyFeatures
         {
             for (int axis = 0; axis < 3; axis++)
             {
-                lattice[3 * s + axis] = mesh.EdgeVertexHalfVoxels[3 * candidates[s] + axis];
+                lattice[3 * s + axis] = mesh.HalfVoxels[3 * candidates[s] + axis];
             }
         }
 
@@ -147,7 +147,7 @@ public static class MorphologyFeatures
             (triangles[3 * f], triangles[3 * f + 1], triangles[3 * f + 2]) = faces[f];
         }
 
-        var hull = new TriangleMesh(positions, triangles, candidates.Length, []);
+        var hull = new TriangleMesh(positions, triangles, []);
         return (hull.Volume(), hull.SurfaceArea());
     }
 

@@ -6,12 +6,11 @@ namespace Crlm.Core.Radiomics;
 /// </summary>
 /// <param name="Positions">x, y, z per vertex, interleaved, in mm.</param>
 /// <param name="Triangles">Three vertex indices per triangle, counter-clockwise seen from outside the ROI.</param>
-/// <param name="EdgeVertexCount">
-/// The first EdgeVertexCount vertices lie on midpoints of edges between voxel centres; the rest are loop centroids
-/// added by the triangulation, which lie inside the convex hull of the others and never extend the mesh.
+/// <param name="HalfVoxels">
+/// 2 x (i, j, k) of each vertex, interleaved: every vertex is the midpoint of an edge between voxel centres, so these
+/// are integers, for exact geometric predicates (convex hull, triangulation choice).
 /// </param>
-/// <param name="EdgeVertexHalfVoxels">2 x (i, j, k) of each edge vertex: exact integer coordinates for hull predicates.</param>
-public sealed record TriangleMesh(double[] Positions, int[] Triangles, int EdgeVertexCount, int[] EdgeVertexHalfVoxels)
+public sealed record TriangleMesh(double[] Positions, int[] Triangles, int[] HalfVoxels)
 {
     public int VertexCount => Positions.Length / 3;
 

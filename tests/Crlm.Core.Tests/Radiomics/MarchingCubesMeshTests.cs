@@ -68,26 +68,35 @@ public sealed class MarchingCubesMeshTests
         Assert.True(mesh.Volume() > 0);
     }
 
-    [Fact]
-    public void A_sphere_of_radius_10_voxels_converges_to_the_analytic_volume_and_area_with_anisotropic_spacing()
+    [Theory]
+    [InlineData(1.0, 1.0, 1.0)]
+    [InlineData(0.8, 0.8, 1.2)]
+    [InlineData(0.7, 1.0, 1.5)]
+    public void A_sphere_of_radius_10_voxels_has_the_analytic_volume_and_the_known_binary_mesh_area_excess(double sx, double sy, double sz)
     {
-        var spacing = new Vec3(0.8, 1.1, 2.0);
-        double radius = 10 * 1.1; // mm
-        var size = new Int3(32, 24, 16);
+        // Radius 10 voxels along the coarsest axis. The volume converges (within 1.5 %). The area does not: marching
+        // cubes on a 0/1 mask follows the voxel staircase, and its area exceeds the smooth sphere's by 8-10 % at any
+        // radius (1.081 at r = 10, 1.085 at r = 20, isotropic); IBSI defines the area this way, so this is expected.
+        var spacing = new Vec3(sx, sy, sz);
+        double radius = 10 * Math.Max(sx, Math.Max(sy, sz));
+        var size = new Int3((int)(2.6 * radius / sx), (int)(2.6 * radius / sy), (int)(2.6 * radius / sz));
+        var centre = new Vec3(1.3 * radius + 0.31, 1.3 * radius - 0.17, 1.3 * radius + 0.23);
         var mask = Mask(size, spacing, (i, j, k) =>
         {
-            double x = (i - 15.3) * spacing.X, y = (j - 11.6) * spacing.Y, z = (k - 7.4) * spacing.Z;
+            double x = i * sx - centre.X, y = j * sy - centre.Y, z = k * sz - centre.Z;
             return x * x + y * y + z * z <= radius * radius;
         });
         var mesh = MarchingCubesMesh.Build(mask);
-        Assert.Equal(4.0 / 3 * Math.PI * Math.Pow(radius, 3), mesh.Volume(), 4.0 / 3 * Math.PI * Math.Pow(radius, 3) * 0.03);
-        Assert.Equal(4 * Math.PI * radius * radius, mesh.SurfaceArea(), 4 * Math.PI * radius * radius * 0.05);
+        double volumeRatio = mesh.Volume() / (4.0 / 3 * Math.PI * Math.Pow(radius, 3));
+        double areaRatio = mesh.SurfaceArea() / (4 * Math.PI * radius * radius);
+        Assert.InRange(volumeRatio, 0.985, 1.015);
+        Assert.InRange(areaRatio, 1.04, 1.12);
     }
 
     [Fact]
     public void Translating_the_mask_changes_no_morphology_feature()
     {
-        Func<int, int, int, bool> blob = (i, j, k) => (i - 4) * (i - 4) + (j - 4) * (j - 4) * 2 + (k - 3) * (k - 3) * 3 <= 12 || (i == 7 && j == 1);
+        Func<int, int, int, bool> blob = (i, j, k) => (i - 4) * (i - 4) + (j - 4) * (j - 4) * 2 + (k - 3) * (k - 3) * 3 <= 12 || (i == 7 && j == 1 && k < 5);
         var size = new Int3(14, 12, 10);
         var spacing = new Vec3(0.9, 1.2, 2.5);
         var a = Mask(size, spacing, blob);
