@@ -35,6 +35,18 @@ public sealed class MarchingCubesMeshTests
         Assert.Equal(0.7 * 1.3 * 2.9 / 6, anisotropic.Volume(), 12);
     }
 
+    [Theory]
+    [InlineData(1, 1, 0)] // face-diagonal neighbours: an ambiguous face
+    [InlineData(1, 1, 1)] // body-diagonal neighbours: an ambiguous cell
+    public void Diagonal_neighbours_stay_two_separate_octahedra(int di, int dj, int dk)
+    {
+        // The face rule separates inside corners, so voxels touching only at an edge or a corner are not joined.
+        var mesh = MarchingCubesMesh.Build(Mask(new Int3(2, 2, 2), new Vec3(1, 1, 1), (i, j, k) => (i, j, k) == (0, 0, 0) || (i, j, k) == (di, dj, dk)));
+        Assert.Equal(2.0 / 6, mesh.Volume(), 12);
+        Assert.Equal(2 * Math.Sqrt(3), mesh.SurfaceArea(), 12);
+        Assert.Equal(12, mesh.VertexCount);
+    }
+
     [Fact]
     public void A_2x2x2_cube_has_volume_17_thirds_of_a_voxel()
     {
