@@ -10,6 +10,21 @@ public sealed record IbsiValue(string Family, string Feature, string Aggregation
     /// <summary>True when <paramref name="computed"/> is within the manual's tolerance (plus half a unit of the printed last digit when the tolerance is 0).</summary>
     public bool Accepts(double computed) => Math.Abs(computed - Value) <= AllowedError;
 
+    /// <summary>
+    /// MIRP's rule for the CT phantom (oncoray/mirp test/ibsi_1_test.py, by the IBSI lead author): round the computed
+    /// value to 3 significant digits, as the reference values were, then compare within the tolerance.
+    /// </summary>
+    public bool AcceptsAfterRounding(double computed) =>
+        computed == 0 || !double.IsFinite(computed)
+            ? Accepts(computed)
+            : Math.Abs(RoundToSignificant(computed) - Value) <= AllowedError * (1 + 1e-9); // 1e-9: 0.318 - 0.319 is not exactly 0.001 in binary
+
+    private static double RoundToSignificant(double x)
+    {
+        double scale = Math.Pow(10, Math.Floor(Math.Log10(Math.Abs(x))) - 2);
+        return Math.Round(x / scale, MidpointRounding.AwayFromZero) * scale;
+    }
+
     /// <summary>The tolerance, or, where the manual prints 0, half a unit of the value's third significant digit (it prints three).</summary>
     public double AllowedError => Tolerance > 0 ? Tolerance : Value == 0 ? 5e-4 : 0.5 * Math.Pow(10, Math.Floor(Math.Log10(Math.Abs(Value))) - 2);
 }
@@ -73,6 +88,22 @@ public static class IbsiReference
             .Where(r => r["family"] == family && r["value"] is not ("" or "—"))
             .Select(r => new IbsiValue(r["family"], r["feature"], r["aggregation"], ParseNumber(r["value"]), r["tolerance"] is "" or "—" ? 0 : ParseNumber(r["tolerance"])))
             .ToList();
+
+    /// <summary>CT-phantom reference values of one configuration ("A".."E") and family, rows without a value left out.</summary>
+    public static IReadOnlyList<IbsiValue> CtPhantomValues(string config, string family) =>
+        CsvRows(Path.Combine(Require(), "reference_values", "ibsi1_ct_phantom_reference_values.csv"))
+            .Where(r => r["config"] == config && r["family"] == family && r["value"] is not ("" or "—"))
+            .Select(r => new IbsiValue(r["family"], r["feature"], r["aggregation"], ParseNumber(r["value"]), r["tolerance"] is "" or "—" ? 0 : ParseNumber(r["tolerance"])))
+            .ToList();
+
+    /// <summary>The CT phantom (PAT1) image, rounded to whole HU as the IBSI manual asks, and its GTV mask.</summary>
+    public static (Volume<float> Image, Volume<byte> Mask) CtPhantomVolumes()
+    {
+        var folder = Path.Combine(Require(), "ct_phantom", "nifti");
+        var image = Crlm.Core.IO.Nifti.NiftiReader.Read<float>(Path.Combine(folder, "image", "phantom.nii.gz")).Map(x => MathF.Round(x));
+        var mask = Crlm.Core.IO.Nifti.NiftiReader.Read<float>(Path.Combine(folder, "mask", "mask.nii.gz")).Map(x => x >= 0.5f ? (byte)1 : (byte)0);
+        return (image, mask);
+    }
 
     /// <summary>One reference value, by family, feature name as the manual prints it and aggregation.</summary>
     public static IbsiValue DigitalPhantomValue(string family, string feature, string aggregation = "") =>
