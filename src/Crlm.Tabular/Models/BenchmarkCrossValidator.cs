@@ -1,0 +1,181 @@
+using System.Globalization;
+using Crlm.Core.Cohort;
+using Crlm.Core.Randomness;
+using Microsoft.ML;
+
+namespace Crlm.Tabular.Models;
+
+/// <summary>One embedding row: its features, the binary target and the patient it belongs to.</summary>
+public sealed record ModelRow(float[] Features, bool Label, string PatientId, string Site = "all");
+
+/// <summary>Per-fold validation AUCs (null for a single-class fold), their mean, and out-of-fold probabilities in row order.</summary>
+public sealed record CrossValidationResult(IReadOnlyList<double?> FoldAucs, double MeanAuc, IReadOnlyList<double> OutOfFoldProbabilities);
+
+/// <summary>
+/// The benchmark's objective: k-fold CV of one configuration on fixed folds. The rows are flattened
+/// once; each fold copies its training rows into one array and predicts its validation rows from arrays.
+/// </summary>
+public sealed class BenchmarkCrossValidator
+{
+    private readonly BenchmarkModelTrainer _trainer;
+    private readonly float[] _features;
+    private readonly bool[] _labels;
+    private readonly int _dimension;
+
+    public BenchmarkCrossValidator(MLContext ml, IReadOnlyList<ModelRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0)
+        {
+            throw new ArgumentException("no rows", nameof(rows));
+        }
+
+        _trainer = new BenchmarkModelTrainer(ml);
+        _dimension = rows[0].Features.Length;
+        _features = new float[rows.Count * _dimension];
+        _labels = new bool[rows.Count];
+        for (int i = 0; i < rows.Count; i++)
+        {
+            if (rows[i].Features.Length != _dimension)
+            {
+                throw new ArgumentException($"row {i} has {rows[i].Features.Length} features, row 0 has {_dimension}", nameof(rows));
+            }
+
+            rows[i].Features.CopyTo(_features, i * _dimension);
+            _labels[i] = rows[i].Label;
+        }
+    }
+
+    public int RowCount => _labels.Length;
+
+    /// <summary>
+    /// Fold of each row from <see cref="PatientSplitter"/>'s stratified, patient-grouped k-fold (every row
+    /// of a patient in one fold; each label spread evenly; sites spread over folds).
+    /// </summary>
+    public static int[] AssignFolds(IReadOnlyList<ModelRow> rows, int folds, long seed)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var patients = new List<PatientRecord>();
+        foreach (var group in rows.GroupBy(r => r.PatientId, StringComparer.Ordinal))
+        {
+            if (group.Select(r => r.Label).Distinct().Count() > 1 || group.Select(r => r.Site).Distinct(StringComparer.Ordinal).Count() > 1)
+            {
+                throw new ArgumentException($"patient '{group.Key}' has rows with different labels or sites", nameof(rows));
+            }
+
+            var first = group.First();
+            patients.Add(new PatientRecord(group.Key, first.Site, first.Label ? CohortLabel.Crlm : CohortLabel.NonCrlm, []));
+        }
+
+        var split = PatientSplitter.Split(patients, new SplitOptions { TestFraction = 0, Folds = folds, Seed = seed });
+        var foldOf = split.Patients.ToDictionary(p => p.PatientId, p => p.Fold, StringComparer.Ordinal);
+        return [.. rows.Select(r => foldOf[r.PatientId])];
+    }
+
+    public CrossValidationResult Evaluate(IReadOnlyList<int> foldOfRow, BenchmarkModelConfig config, long seed)
+    {
+        ArgumentNullException.ThrowIfNull(foldOfRow);
+        ArgumentNullException.ThrowIfNull(config);
+        if (foldOfRow.Count != RowCount)
+        {
+            throw new ArgumentException($"{foldOfRow.Count} fold numbers for {RowCount} rows", nameof(foldOfRow));
+        }
+
+        int folds = foldOfRow.Max() + 1;
+        int d = _dimension;
+        var oof = new double[RowCount];
+        var aucs = new double?[folds];
+        var trainRows = new float[RowCount * d];
+        var trainLabels = new bool[RowCount];
+        var validRows = new float[RowCount * d];
+        var validIndex = new int[RowCount];
+        for (int f = 0; f < folds; f++)
+        {
+            int nt = 0;
+            int nv = 0;
+            for (int i = 0; i < RowCount; i++)
+            {
+                var row = _features.AsSpan(i * d, d);
+                if (foldOfRow[i] == f)
+                {
+                    row.CopyTo(validRows.AsSpan(nv * d, d));
+                    validIndex[nv++] = i;
+                }
+                else
+                {
+                    row.CopyTo(trainRows.AsSpan(nt * d, d));
+                    trainLabels[nt++] = _labels[i];
+                }
+            }
+
+            if (nv == 0)
+            {
+                continue;
+            }
+
+            // The peer gives SMOTE the same random_state in every fold; we give each fold its own stream.
+            long foldSeed = unchecked((long)SplitMix64.Derive(seed, "cv-fold", f.ToString(CultureInfo.InvariantCulture)).NextUInt64());
+            var model = _trainer.Fit(trainRows.AsSpan(0, nt * d), nt, d, trainLabels.AsSpan(0, nt), config, foldSeed);
+            var prob = new double[nv];
+            model.PredictProbabilities(validRows.AsSpan(0, nv * d), prob);
+            var labels = new bool[nv];
+            for (int v = 0; v < nv; v++)
+            {
+                oof[validIndex[v]] = prob[v];
+                labels[v] = _labels[validIndex[v]];
+            }
+
+            aucs[f] = MannWhitneyAuc(labels, prob);
+        }
+
+        var defined = aucs.Where(a => a.HasValue).Select(a => a!.Value).ToArray();
+        return new CrossValidationResult(aucs, defined.Length > 0 ? defined.Average() : double.NaN, oof);
+    }
+
+    /// <summary>
+    /// ROC AUC as the Mann-Whitney U statistic with average ranks for ties; null when one class is absent.
+    /// Private and minimal on purpose: Crlm.Core.Evaluation will own the project's metrics.
+    /// </summary>
+    internal static double? MannWhitneyAuc(ReadOnlySpan<bool> labels, ReadOnlySpan<double> scores)
+    {
+        int n = labels.Length;
+        var order = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            order[i] = i;
+        }
+
+        var keys = scores.ToArray();
+        Array.Sort(keys, order);
+        double rankSumPositive = 0;
+        int positives = 0;
+        for (int start = 0; start < n;)
+        {
+            int end = start;
+            while (end + 1 < n && keys[end + 1] == keys[start])
+            {
+                end++;
+            }
+
+            double averageRank = ((start + end) / 2.0) + 1;
+            for (int t = start; t <= end; t++)
+            {
+                if (labels[order[t]])
+                {
+                    rankSumPositive += averageRank;
+                    positives++;
+                }
+            }
+
+            start = end + 1;
+        }
+
+        int negatives = n - positives;
+        if (positives == 0 || negatives == 0)
+        {
+            return null;
+        }
+
+        return (rankSumPositive - (positives * (positives + 1) / 2.0)) / ((double)positives * negatives);
+    }
+}

@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text.Json;
+using Crlm.Tabular.Models;
+
+namespace Crlm.Tabular.Tests.Models;
+
+/// <summary>The reference numbers of tests/reference/make_model_fixtures.py and the peer's example CSVs (copied as fixtures).</summary>
+internal static class ModelFixtures
+{
+    public static string Path(string name) => System.IO.Path.Combine(AppContext.BaseDirectory, "Fixtures", "models", name);
+
+    public static JsonElement Components { get; } = Load("components.json");
+
+    public static JsonElement PeerRuns { get; } = Load("peer_runs.json");
+
+    public static double[] Doubles(JsonElement e) => [.. e.EnumerateArray().Select(v => v.GetDouble())];
+
+    /// <summary>A JSON array of arrays, row-major.</summary>
+    public static double[] Flat(JsonElement e, out int rows, out int cols)
+    {
+        var list = e.EnumerateArray().Select(Doubles).ToArray();
+        rows = list.Length;
+        cols = list[0].Length;
+        return [.. list.SelectMany(r => r)];
+    }
+
+    /// <summary>patient_id, label, [site], f0..fN rows of a peer-format CSV.</summary>
+    public static List<ModelRow> ReadCsv(string name)
+    {
+        var lines = File.ReadAllLines(Path(name));
+        var header = lines[0].Split(',');
+        int pid = Array.IndexOf(header, "patient_id");
+        int label = Array.IndexOf(header, "label");
+        int site = Array.IndexOf(header, "site");
+        var features = Enumerable.Range(0, header.Length).Where(i => header[i].StartsWith('f') && header[i][1..].All(char.IsDigit)).ToArray();
+        var rows = new List<ModelRow>();
+        foreach (var line in lines.Skip(1).Where(l => l.Length > 0))
+        {
+            var cells = line.Split(',');
+            rows.Add(new ModelRow(
+                [.. features.Select(i => float.Parse(cells[i], CultureInfo.InvariantCulture))],
+                cells[label] == "1",
+                cells[pid],
+                site >= 0 ? cells[site] : "all"));
+        }
+
+        return rows;
+    }
+
+    public static float[] FlatFeatures(IReadOnlyList<ModelRow> rows) => [.. rows.SelectMany(r => r.Features)];
+
+    /// <summary>Features and Label columns of the rows, as ML.NET reads them.</summary>
+    public static Microsoft.ML.IDataView ToDataView(Microsoft.ML.MLContext ml, IReadOnlyList<ModelRow> rows) =>
+        ModelColumns.ToDataView(ml, FlatFeatures(rows), rows.Count, rows[0].Features.Length, [.. rows.Select(r => r.Label)], []);
+
+    private static JsonElement Load(string name)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path(name)));
+        return doc.RootElement.Clone();
+    }
+}
