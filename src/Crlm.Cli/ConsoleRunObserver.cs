@@ -50,7 +50,15 @@ internal sealed class ConsoleRunObserver(IAnsiConsole console) : IRunObserver
             }
 
             _lastDecile[stage] = decile;
-            seconds = _started.TryGetValue(stage, out var watch) ? watch.Elapsed.TotalSeconds : 0;
+            // A stage may report several bars (the embed stage one per encoder, as "embed: NAME"): each is timed
+            // from its own first report, so its rate and ETA are its own.
+            if (!_started.TryGetValue(stage, out var watch))
+            {
+                watch = Stopwatch.StartNew();
+                _started[stage] = watch;
+            }
+
+            seconds = watch.Elapsed.TotalSeconds;
         }
 
         Write(Markup.Escape(ProgressLine(stage, done, total, seconds)));

@@ -1,4 +1,5 @@
 using Crlm.Core.Embedding;
+using Crlm.Core.Radiomics;
 using Crlm.Deep.Cnn3d;
 using Crlm.Pipelines.Embedding;
 using Crlm.Pipelines.Specs;
@@ -18,9 +19,14 @@ internal sealed class EncoderFactory : IVolumeEncoderFactory
             EncoderKind.Cnn3d => new Cnn3dVolumeEncoder(
                 new Cnn3dOptions(spec.Depth, spec.Width, spec.Shortcut == "A" ? ResNetShortcut.A : ResNetShortcut.B, spec.WeightSeed ?? seed, spec.Checkpoint),
                 spec.Batch),
+            EncoderKind.Radiomics => new RadiomicsVolumeEncoder(RadiomicsSettings(spec)),
             _ => throw new NotSupportedException($"encoder kind '{spec.Kind.ToString().ToLowerInvariant()}' is not part of this build"),
         };
     }
+
+    /// <summary>Fixed bin width from the spec; the profile's HU window is the re-segmentation range and the first bin's edge.</summary>
+    internal static RadiomicsSettings RadiomicsSettings(EncoderSpec spec) => new(
+        spec.BinWidth, spec.Profile.Preprocess.WindowLow, spec.Profile.Preprocess.WindowHigh, MorphologyOptions.Default);
 
     internal static OnnxEncoderOptions OnnxOptions(EncoderSpec spec) => new()
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Crlm.Core.Tests.TestSupport;
+using Spectre.Console;
 
 namespace Crlm.Cli.Tests;
 
@@ -178,5 +179,20 @@ public class CliTests
         Assert.Equal("  preprocess [##########..........] 50/100  25.0/s  ETA 2 s", ConsoleRunObserver.ProgressLine("preprocess", 50, 100, 2));
         Assert.Equal("  preprocess [####################] 100/100  25.0/s", ConsoleRunObserver.ProgressLine("preprocess", 100, 100, 4));
         Assert.Equal("  cohort [....................] 0/7", ConsoleRunObserver.ProgressLine("cohort", 0, 7, 0));
+    }
+
+    [Fact]
+    public void A_bar_named_apart_from_its_stage_still_shows_rate_and_eta()
+    {
+        // The embed stage reports one bar per encoder ("embed: NAME"), not under the stage's own name.
+        using var text = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(text) });
+        var observer = new ConsoleRunObserver(console);
+        observer.StageStarted("embed", "embed scans");
+        observer.Progress("embed: cnn3d", 0, 10);
+        Thread.Sleep(50);
+        observer.Progress("embed: cnn3d", 5, 10);
+        string half = text.ToString().Split('\n').Single(l => l.Contains("5/10", StringComparison.Ordinal));
+        Assert.Matches(@"5/10  [0-9.]+/s  ETA [0-9]+ s", half);
     }
 }

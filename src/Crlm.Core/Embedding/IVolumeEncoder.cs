@@ -30,6 +30,9 @@ public interface IVolumeEncoder : IDisposable
     /// <summary>Things the user should know (a device fallback, a feature that was undefined for some scan).</summary>
     IReadOnlyList<string> Warnings { get; }
 
+    /// <summary>What each position of an embedding means (e.g. "glcm: Joint entropy"), for encoders whose features have names; null for learned ones.</summary>
+    IReadOnlyList<string>? FeatureNames => null;
+
     /// <summary>One embedding per input, in order.</summary>
     IReadOnlyList<float[]> Encode(IReadOnlyList<EncoderInput> scans);
 }

@@ -20,7 +20,8 @@ public sealed partial class PipelineSpecReader
         var profiles = ReadProfiles(root, study);
         if (!root.Children.TryGetValue(new YamlScalarNode("encoders"), out var node))
         {
-            return [];
+            // No list: the built-in radiomics encoder, which needs no download, so every spec can embed.
+            return [new EncoderSpec { Name = "radiomics", Kind = EncoderKind.Radiomics, Profile = profiles["radiomics"] }];
         }
 
         if (node is not YamlSequenceNode list)

@@ -63,6 +63,10 @@ public sealed class EmbedStage(IVolumeEncoderFactory? factory) : IPipelineStage
 
             var embeddings = scans.Select((s, n) => new ScanEmbedding(s, assignments[s.PatientId], vectors[n])).ToArray();
             WriteTables(context, encoderSpec.Name, embeddings);
+            if (encoder.FeatureNames is { } names)
+            {
+                WriteFeatureNames(context, encoderSpec.Name, names);
+            }
             all[encoderSpec.Name] = embeddings;
             context.Observer.Info(Name, string.Create(CultureInfo.InvariantCulture,
                 $"{encoderSpec.Name} ({encoderSpec.Kind.ToString().ToLowerInvariant()}, profile {encoderSpec.Profile.Name}): {encoder.Dimension} features, " +
@@ -179,6 +183,18 @@ public sealed class EmbedStage(IVolumeEncoderFactory? factory) : IPipelineStage
 
     private static EncoderInput Load(PreprocessedScan box) =>
         new(NiftiReader.Read<float>(box.ImagePath), NiftiReader.Read<byte>(box.LiverMaskPath));
+
+    /// <summary>embeddings/NAME.features.csv: column fN of the tables is the feature named on row N.</summary>
+    private static void WriteFeatureNames(StageContext context, string encoder, IReadOnlyList<string> names)
+    {
+        var text = new StringBuilder("column,feature\n");
+        for (int n = 0; n < names.Count; n++)
+        {
+            text.Append('f').Append(n.ToString(CultureInfo.InvariantCulture)).Append(',').Append(CsvTable.Escape(names[n])).Append('\n');
+        }
+
+        AtomicFile.WriteAllText(context.OutputPath(Path.Combine("embeddings", encoder + ".features.csv")), text.ToString());
+    }
 
     private static void WriteTables(StageContext context, string encoder, ScanEmbedding[] embeddings)
     {

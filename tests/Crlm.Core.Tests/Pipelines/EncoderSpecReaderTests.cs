@@ -19,6 +19,19 @@ public sealed class EncoderSpecReaderTests
         Assert.Throws<PipelineSpecException>(() => Read(folder, yaml)).Issues.Select(i => i.ToString()).ToArray();
 
     [Fact]
+    public void A_spec_without_encoders_gets_the_built_in_radiomics_and_an_empty_list_stays_empty()
+    {
+        using var folder = new TempFolder();
+        var spec = Read(folder, "preprocess:\n  window: [-50, 200]\n");
+        var only = Assert.Single(spec.Encoders);
+        Assert.Equal(("radiomics", EncoderKind.Radiomics, "radiomics"), (only.Name, only.Kind, only.Profile.Name));
+        Assert.Equal((-50.0, 200.0), (only.Profile.Preprocess.WindowLow, only.Profile.Preprocess.WindowHigh));
+        Assert.Equal(Normalisation.None, only.Profile.Preprocess.Normalisation);
+
+        Assert.Empty(Read(folder, "encoders: []\n").Encoders);
+    }
+
+    [Fact]
     public void Encoders_get_their_profiles_options_and_defaults()
     {
         using var folder = new TempFolder();
