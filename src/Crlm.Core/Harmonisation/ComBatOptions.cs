@@ -44,7 +44,7 @@ public sealed record ComBatOptions
     /// <summary>The EB iteration stops when the largest relative change of gamma* or delta² is at most this (neuroCombat: 1e-4).</summary>
     public double Convergence { get; init; } = 1e-4;
 
-    /// <summary>A guard against a non-converging iteration (neuroCombat has none); typical fits need under 20.</summary>
+    /// <summary>A guard against a non-converging iteration (neuroCombat has none); the fixtures need 3 to 5.</summary>
     public int MaxIterations { get; init; } = 10_000;
 
     public static ComBatOptions Default { get; } = new();
