@@ -34,14 +34,7 @@ public sealed class GlcmMatrix
     /// </summary>
     public static GlcmMatrix Build(DiscretisedRoi roi, IReadOnlyList<Int3> directions, int? slice = null)
     {
-        ArgumentNullException.ThrowIfNull(roi);
-        ArgumentNullException.ThrowIfNull(directions);
-        roi.Validate();
-        TextureDirections.RequireSliceInGrid(roi, slice);
-        foreach (var direction in directions)
-        {
-            TextureDirections.RequireInPlaneForSlice(direction, slice);
-        }
+        TextureDirections.RequireValidRequest(roi, directions, slice);
 
         return BuildUnchecked(roi, directions, slice);
     }

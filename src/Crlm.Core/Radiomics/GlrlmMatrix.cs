@@ -59,14 +59,7 @@ public sealed class GlrlmMatrix
     /// </summary>
     public static GlrlmMatrix Build(DiscretisedRoi roi, IReadOnlyList<Int3> directions, int? slice = null)
     {
-        ArgumentNullException.ThrowIfNull(roi);
-        ArgumentNullException.ThrowIfNull(directions);
-        roi.Validate();
-        TextureDirections.RequireSliceInGrid(roi, slice);
-        foreach (var direction in directions)
-        {
-            TextureDirections.RequireInPlaneForSlice(direction, slice);
-        }
+        TextureDirections.RequireValidRequest(roi, directions, slice);
 
         return BuildUnchecked(roi, directions, slice);
     }

@@ -19,6 +19,19 @@ public static class TextureDirections
         new(1, 0, -1), new(1, 0, 0), new(1, 0, 1), new(1, 1, -1), new(1, 1, 0), new(1, 1, 1),
     ];
 
+    /// <summary>The argument checks every directional matrix builder makes: a valid ROI, a slice in the grid, in-plane directions for a slice.</summary>
+    internal static void RequireValidRequest(DiscretisedRoi roi, IReadOnlyList<Int3> directions, int? slice)
+    {
+        ArgumentNullException.ThrowIfNull(roi);
+        ArgumentNullException.ThrowIfNull(directions);
+        roi.Validate();
+        RequireSliceInGrid(roi, slice);
+        foreach (var direction in directions)
+        {
+            RequireInPlaneForSlice(direction, slice);
+        }
+    }
+
     internal static void RequireInPlaneForSlice(Int3 direction, int? slice)
     {
         if (slice is not null && direction.Z != 0)
