@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Crlm.Core.Cohort;
 using Crlm.Core.Randomness;
@@ -14,23 +15,37 @@ public sealed record CrossValidationResult(IReadOnlyList<double?> FoldAucs, doub
 /// <summary>
 /// The benchmark's objective: k-fold CV of one configuration on fixed folds. The rows are flattened
 /// once; each fold copies its training rows into one array and predicts its validation rows from arrays.
+/// Folds run in parallel (<see cref="CrossValidationOptions.MaxDegreeOfParallelism"/>) with identical results.
 /// </summary>
 public sealed class BenchmarkCrossValidator
 {
-    private readonly BenchmarkModelTrainer _trainer;
+    private readonly CrossValidationOptions _options;
+
+    // The ML.NET path's trainers, one (one MLContext) per concurrently running fold: ML.NET does not promise
+    // that one context may train on several threads at once. Reused across folds and trials.
+    private readonly ConcurrentBag<BenchmarkModelTrainer> _trainers = [];
     private readonly float[] _features;
     private readonly bool[] _labels;
     private readonly int _dimension;
 
     public BenchmarkCrossValidator(MLContext ml, IReadOnlyList<ModelRow> rows)
+        : this(ml, rows, new CrossValidationOptions())
+    {
+    }
+
+    public BenchmarkCrossValidator(MLContext ml, IReadOnlyList<ModelRow> rows, CrossValidationOptions options)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(options);
         if (rows.Count == 0)
         {
             throw new ArgumentException("no rows", nameof(rows));
         }
 
-        _trainer = new BenchmarkModelTrainer(ml);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxDegreeOfParallelism, nameof(options));
+        ArgumentNullException.ThrowIfNull(ml);
+        _options = options;
+        _trainers.Add(new BenchmarkModelTrainer(ml));
         _dimension = rows[0].Features.Length;
         _features = new float[rows.Count * _dimension];
         _labels = new bool[rows.Count];
@@ -81,55 +96,75 @@ public sealed class BenchmarkCrossValidator
             throw new ArgumentException($"{foldOfRow.Count} fold numbers for {RowCount} rows", nameof(foldOfRow));
         }
 
+        config.Validate();
         int folds = foldOfRow.Max() + 1;
-        int d = _dimension;
+        int[] fold = [.. foldOfRow];
         var oof = new double[RowCount];
         var aucs = new double?[folds];
-        var trainRows = new float[RowCount * d];
-        var trainLabels = new bool[RowCount];
-        var validRows = new float[RowCount * d];
-        var validIndex = new int[RowCount];
-        for (int f = 0; f < folds; f++)
-        {
-            int nt = 0;
-            int nv = 0;
-            for (int i = 0; i < RowCount; i++)
-            {
-                var row = _features.AsSpan(i * d, d);
-                if (foldOfRow[i] == f)
-                {
-                    row.CopyTo(validRows.AsSpan(nv * d, d));
-                    validIndex[nv++] = i;
-                }
-                else
-                {
-                    row.CopyTo(trainRows.AsSpan(nt * d, d));
-                    trainLabels[nt++] = _labels[i];
-                }
-            }
-
-            if (nv == 0)
-            {
-                continue;
-            }
-
-            // The peer gives SMOTE the same random_state in every fold; we give each fold its own stream.
-            long foldSeed = unchecked((long)SplitMix64.Derive(seed, "cv-fold", f.ToString(CultureInfo.InvariantCulture)).NextUInt64());
-            var model = _trainer.Fit(trainRows.AsSpan(0, nt * d), nt, d, trainLabels.AsSpan(0, nt), config, foldSeed);
-            var prob = new double[nv];
-            model.PredictProbabilities(validRows.AsSpan(0, nv * d), prob);
-            var labels = new bool[nv];
-            for (int v = 0; v < nv; v++)
-            {
-                oof[validIndex[v]] = prob[v];
-                labels[v] = _labels[validIndex[v]];
-            }
-
-            aucs[f] = MannWhitneyAuc(labels, prob);
-        }
-
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Min(_options.MaxDegreeOfParallelism, folds) };
+        Parallel.For(0, folds, parallel, f => aucs[f] = EvaluateFold(fold, f, config, seed, oof));
         var defined = aucs.Where(a => a.HasValue).Select(a => a!.Value).ToArray();
         return new CrossValidationResult(aucs, defined.Length > 0 ? defined.Average() : double.NaN, oof);
+    }
+
+    /// <summary>Fits fold <paramref name="f"/>, writes its validation rows' probabilities into <paramref name="oof"/> and returns its AUC.</summary>
+    private double? EvaluateFold(int[] foldOfRow, int f, BenchmarkModelConfig config, long seed, double[] oof)
+    {
+        int d = _dimension;
+        int nv = foldOfRow.Count(x => x == f);
+        if (nv == 0)
+        {
+            return null;
+        }
+
+        int nt = RowCount - nv;
+        var trainRows = new float[nt * d];
+        var trainLabels = new bool[nt];
+        var validRows = new float[nv * d];
+        var validIndex = new int[nv];
+        for (int i = 0, t = 0, v = 0; i < RowCount; i++)
+        {
+            var row = _features.AsSpan(i * d, d);
+            if (foldOfRow[i] == f)
+            {
+                row.CopyTo(validRows.AsSpan(v * d, d));
+                validIndex[v++] = i;
+            }
+            else
+            {
+                row.CopyTo(trainRows.AsSpan(t * d, d));
+                trainLabels[t++] = _labels[i];
+            }
+        }
+
+        // The peer gives SMOTE the same random_state in every fold; we give each fold its own stream.
+        long foldSeed = unchecked((long)SplitMix64.Derive(seed, "cv-fold", f.ToString(CultureInfo.InvariantCulture)).NextUInt64());
+        var prob = new double[nv];
+        if (_options.FitPath == FoldFitPath.Arrays)
+        {
+            BenchmarkModelTrainer.FitFold(trainRows, nt, d, trainLabels, config, foldSeed).PredictProbabilities(validRows, prob);
+        }
+        else
+        {
+            var trainer = _trainers.TryTake(out var pooled) ? pooled : new BenchmarkModelTrainer(new MLContext(0));
+            try
+            {
+                trainer.Fit(trainRows, nt, d, trainLabels, config, foldSeed).PredictProbabilities(validRows, prob);
+            }
+            finally
+            {
+                _trainers.Add(trainer);
+            }
+        }
+
+        var labels = new bool[nv];
+        for (int v = 0; v < nv; v++)
+        {
+            oof[validIndex[v]] = prob[v];
+            labels[v] = _labels[validIndex[v]];
+        }
+
+        return MannWhitneyAuc(labels, prob);
     }
 
     /// <summary>

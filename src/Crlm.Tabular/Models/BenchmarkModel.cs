@@ -21,6 +21,7 @@ public sealed class BenchmarkModel : ITransformer
     private readonly MLContext _ml;
     private readonly float[] _offset;
     private readonly float[] _scale;
+    private readonly double[] _coefficients;
     private readonly Lazy<TransformerChain<ITransformer>> _chain;
 
     internal BenchmarkModel(MLContext ml, BenchmarkModelConfig config, ITransformer scaler, float[] offset, float[] scale, PrincipalComponents pca, LogisticModel logistic, int syntheticRows)
@@ -32,6 +33,7 @@ public sealed class BenchmarkModel : ITransformer
         _scale = scale;
         Pca = pca;
         Logistic = logistic;
+        _coefficients = [.. logistic.Weights.Select(w => (double)w)];
         SyntheticTrainingRows = syntheticRows;
         _chain = new Lazy<TransformerChain<ITransformer>>(() => new TransformerChain<ITransformer>(Scaler, PcaMapping.Create(_ml, Pca), Logistic.Transformer));
     }
@@ -78,19 +80,31 @@ public sealed class BenchmarkModel : ITransformer
             throw new ArgumentException($"expected {count} rows of {d} features, got {features.Length} values", nameof(features));
         }
 
+        Predict(features, _offset, _scale, Pca, _coefficients, Logistic.Bias, probabilities);
+    }
+
+    /// <summary>Scale in float (as ML.NET's affine normaliser computes it), project, logistic: shared with <see cref="FoldModel"/>.</summary>
+    internal static void Predict(ReadOnlySpan<float> features, float[] offset, float[] scale, PrincipalComponents pca, double[] coefficients, double bias, Span<double> probabilities)
+    {
+        int d = offset.Length;
         var row = new double[d];
-        var scores = new double[Pca.ComponentCount];
-        for (int i = 0; i < count; i++)
+        var scores = new double[pca.ComponentCount];
+        for (int i = 0; i < probabilities.Length; i++)
         {
             var x = features.Slice(i * d, d);
             for (int j = 0; j < d; j++)
             {
-                // In float, as ML.NET's affine normaliser computes it.
-                row[j] = (x[j] - _offset[j]) * _scale[j];
+                row[j] = (x[j] - offset[j]) * scale[j];
             }
 
-            Pca.Project(row, scores);
-            probabilities[i] = Logistic.Probability(scores);
+            pca.Project(row, scores);
+            double z = bias;
+            for (int c = 0; c < scores.Length; c++)
+            {
+                z += coefficients[c] * scores[c];
+            }
+
+            probabilities[i] = 1 / (1 + Math.Exp(-z));
         }
     }
 

@@ -43,13 +43,20 @@ public class LogisticMappingTests(ITestOutputHelper output)
     private static JsonElement Case(string name) =>
         ModelFixtures.Components.GetProperty("lr_cases").EnumerateArray().Single(e => e.GetProperty("name").GetString() == name);
 
-    private (double Coef, double Prob) Compare(JsonElement expected, BenchmarkModelConfig config, bool balanced = false, bool resampled = true)
+    private (double Coef, double Prob) Compare(JsonElement expected, BenchmarkModelConfig config, bool balanced = false, bool resampled = true, bool arraySolver = false)
     {
         var (train, labels, n, test, k) = resampled
             ? Scores("resampled_x", "pca_mean", "pca_components", "resampled_y")
             : ScoresUnresampled();
         float[] weights = balanced ? LogisticFit.BalancedWeights(labels) : [];
         var fit = LogisticFit.Fit(Ml, train, n, k, labels, weights, config);
+        if (arraySolver)
+        {
+            // The cross-validation's solver; its double coefficients rounded to float only to reuse LogisticModel.Probability.
+            var (w, b) = ArrayLogisticRegression.Fit(train, n, k, labels, weights, config);
+            fit = fit with { Weights = [.. w.Select(v => (float)v)], Bias = (float)b };
+        }
+
         var coef = ModelFixtures.Doubles(expected.GetProperty("coef"));
         double coefErr = Math.Abs(fit.Bias - expected.GetProperty("intercept").GetDouble());
         for (int j = 0; j < k; j++)
@@ -64,7 +71,7 @@ public class LogisticMappingTests(ITestOutputHelper output)
             probErr = Math.Max(probErr, Math.Abs(fit.Probability(test[i]) - prob[i]));
         }
 
-        output.WriteLine($"{expected.GetProperty("name").GetString()}: max |coef diff| {coefErr:E2}, max |prob diff| {probErr:E2}");
+        output.WriteLine($"{expected.GetProperty("name").GetString()}{(arraySolver ? " (array solver)" : "")}: max |coef diff| {coefErr:E2}, max |prob diff| {probErr:E2}");
         return (coefErr, probErr);
     }
 
@@ -132,5 +139,30 @@ public class LogisticMappingTests(ITestOutputHelper output)
         Assert.Equal(1.5f, en.L2Weight, 6);
         // ML.NET scales L1 by 1/N but the loss by 1/W: weights summing to W != N rescale L1 by N/W.
         Assert.Equal(4f, LbfgsRegularization.From(new BenchmarkModelConfig(1, 0.5, Penalty.L1, null, false, 1), 10, 5).L1Weight, 6);
+    }
+
+    /// <summary>
+    /// The cross-validation's array solver on the same inputs: at least as close to scikit-learn (run with tol 1e-10)
+    /// as ML.NET's trainer is, for every penalty.
+    /// </summary>
+    [Theory]
+    [InlineData("l2_lbfgs_C0.3", 0.3, Penalty.L2, null)]
+    [InlineData("l2_lbfgs_C0.01", 0.01, Penalty.L2, null)]
+    [InlineData("l2_lbfgs_C10", 10.0, Penalty.L2, null)]
+    [InlineData("l1_saga_C0.05", 0.05, Penalty.L1, null)]
+    [InlineData("elasticnet_saga_C0.3_r0.4", 0.3, Penalty.ElasticNet, 0.4)]
+    public void The_array_solver_matches_sklearn(string name, double c, Penalty penalty, double? l1Ratio)
+    {
+        var (coef, prob) = Compare(Case(name), new BenchmarkModelConfig(5, c, penalty, l1Ratio, false, 1000), arraySolver: true);
+        Assert.True(coef < 2e-5, $"coefficients differ by {coef}");
+        Assert.True(prob < 1e-5, $"probabilities differ by {prob}");
+    }
+
+    [Fact]
+    public void The_array_solver_applies_balanced_example_weights_as_sklearn()
+    {
+        var (coef, prob) = Compare(ModelFixtures.Components.GetProperty("weighted_case"), new BenchmarkModelConfig(5, 0.3, Penalty.L2, null, true, 1000), balanced: true, resampled: false, arraySolver: true);
+        Assert.True(coef < 2e-5, $"coefficients differ by {coef}");
+        Assert.True(prob < 1e-5, $"probabilities differ by {prob}");
     }
 }

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Crlm.Tabular.Models;
+using Microsoft.ML;
+
+// CvSpeed TRAIN.csv TRIALS THREADS [FOLDS] [SEED]
+// Times the FM benchmark's cross-validation (BenchmarkCrossValidator.Evaluate: standardise -> SMOTE -> PCA ->
+// logistic regression, FOLDS folds) for each of the parity fixtures' five configurations, TRIALS trials each after
+// one warm-up trial per configuration, folds run on THREADS threads. Prints one JSON object.
+if (args.Length is < 3 or > 5)
+{
+    Console.Error.WriteLine("usage: CvSpeed TRAIN.csv TRIALS THREADS [FOLDS=10] [SEED=0]");
+    return 2;
+}
+
+string train = args[0];
+int trials = int.Parse(args[1], CultureInfo.InvariantCulture);
+int threads = int.Parse(args[2], CultureInfo.InvariantCulture);
+int folds = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 10;
+long seed = args.Length > 4 ? long.Parse(args[4], CultureInfo.InvariantCulture) : 0;
+
+var rows = ReadCsv(train);
+var foldOfRow = BenchmarkCrossValidator.AssignFolds(rows, folds, seed);
+var cv = new BenchmarkCrossValidator(new MLContext(0), rows, new CrossValidationOptions { MaxDegreeOfParallelism = threads });
+
+// The five configurations of tests/Crlm.Tabular.Tests/Fixtures/models/peer_runs.json (peer parameter names).
+var configs = new (string Name, BenchmarkModelConfig Config)[]
+{
+    ("l2_lbfgs", BenchmarkModelConfig.FromPeer(5, 0.3, "l2", "lbfgs", null, "none", 500)),
+    ("l2_lbfgs_balanced", BenchmarkModelConfig.FromPeer(5, 0.3, "l2", "lbfgs", null, "balanced", 500)),
+    ("l1_saga", BenchmarkModelConfig.FromPeer(8, 0.5, "l1", "saga", null, "none", 1000)),
+    ("elasticnet_saga_balanced", BenchmarkModelConfig.FromPeer(5, 0.3, "elasticnet", "saga", 0.4, "balanced", 500)),
+    ("l2_lbfgs_pca19", BenchmarkModelConfig.FromPeer(19, 0.6107035569915314, "l2", "lbfgs", null, "balanced", 1888)),
+};
+
+var results = new List<object>();
+var all = new List<double>();
+foreach (var (name, config) in configs)
+{
+    var result = cv.Evaluate(foldOfRow, config, seed); // warm-up: JIT and first-use costs
+    var times = new double[trials];
+    for (int t = 0; t < trials; t++)
+    {
+        var watch = Stopwatch.StartNew();
+        result = cv.Evaluate(foldOfRow, config, seed);
+        times[t] = watch.Elapsed.TotalSeconds;
+    }
+
+    all.AddRange(times);
+    results.Add(new { config = name, per_trial_s = Summary(times), cv_auc_mean = result.MeanAuc });
+}
+
+Console.WriteLine(JsonSerializer.Serialize(new
+{
+    side = "csharp",
+    train = Path.GetFileName(train),
+    rows = rows.Count,
+    features = rows[0].Features.Length,
+    folds,
+    threads,
+    trials_per_config = trials,
+    per_trial_s = Summary([.. all]),
+    configs = results,
+}));
+return 0;
+
+static object Summary(double[] times)
+{
+    var sorted = times.Order().ToArray();
+    return new { mean = times.Average(), median = sorted[sorted.Length / 2], min = sorted[0], max = sorted[^1] };
+}
+
+// patient_id, label, [site], f0..fN (the peer's CSV format).
+static List<ModelRow> ReadCsv(string path)
+{
+    var lines = File.ReadAllLines(path);
+    var header = lines[0].Split(',');
+    int pid = Array.IndexOf(header, "patient_id");
+    int label = Array.IndexOf(header, "label");
+    int site = Array.IndexOf(header, "site");
+    int[] features = [.. Enumerable.Range(0, header.Length).Where(i => header[i].Length > 1 && header[i][0] == 'f' && header[i][1..].All(char.IsDigit))];
+    var rows = new List<ModelRow>();
+    foreach (var line in lines.Skip(1).Where(l => l.Length > 0))
+    {
+        var cells = line.Split(',');
+        rows.Add(new ModelRow(
+            [.. features.Select(i => float.Parse(cells[i], CultureInfo.InvariantCulture))],
+            cells[label] == "1",
+            cells[pid],
+            site >= 0 ? cells[site] : "all"));
+    }
+
+    return rows;
+}
