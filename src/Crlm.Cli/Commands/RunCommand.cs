@@ -33,7 +33,7 @@ internal static class RunCommand
             }
 
             console.MarkupLine($"[bold]crlm run[/] {Markup.Escape(pipeline.Name)} (seed {pipeline.Seed}) -> {Markup.Escape(pipeline.OutputDirectory)}");
-            var runner = new PipelineRunner(PipelineRunner.DefaultStages(new EncoderFactory()), new ConsoleRunObserver(console), TimeProvider.System);
+            var runner = new PipelineRunner(PipelineRunner.DefaultStages(new EncoderFactory(), new TabularBenchmarkLearner()), new ConsoleRunObserver(console), TimeProvider.System);
             var record = runner.Run(pipeline, cancellation);
             bool ok = record.Status == "completed";
             console.MarkupLine(ok

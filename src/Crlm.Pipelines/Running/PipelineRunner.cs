@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.Json;
 using Crlm.Core.IO;
 using Crlm.Pipelines.Specs;
+using Crlm.Pipelines.Benchmark;
 using Crlm.Pipelines.Embedding;
 using Crlm.Pipelines.Stages;
 
@@ -29,13 +30,13 @@ public sealed record StageRecord(string Name, string Outcome, double Seconds, st
 /// </summary>
 public sealed class PipelineRunner(IReadOnlyList<IPipelineStage> stages, IRunObserver observer, TimeProvider clock)
 {
-    /// <summary>Every stage this build knows, in their natural order.</summary>
     /// <summary>
     /// Every stage this build knows, in their natural order; <paramref name="encoders"/> makes the embed stage's
-    /// encoders (the CLI passes the real ones; without it the embed stage reports that it has none).
+    /// encoders and <paramref name="learner"/> is the benchmark stage's model (the CLI passes the real ones; without
+    /// them those stages report that they have none).
     /// </summary>
-    public static IReadOnlyList<IPipelineStage> DefaultStages(IVolumeEncoderFactory? encoders = null) =>
-        [new CohortStage(), new SplitStage(), new PreprocessStage(), new EmbedStage(encoders)];
+    public static IReadOnlyList<IPipelineStage> DefaultStages(IVolumeEncoderFactory? encoders = null, IBenchmarkLearner? learner = null) =>
+        [new CohortStage(), new SplitStage(), new PreprocessStage(), new EmbedStage(encoders), new BenchmarkStage(learner)];
 
     public static IReadOnlyList<string> DefaultStageNames() => DefaultStages().Select(s => s.Name).ToArray();
 

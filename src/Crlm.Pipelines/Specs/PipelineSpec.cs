@@ -28,6 +28,9 @@ public sealed record PipelineSpec
     /// <summary>The 'embed' stage's encoders, in the spec's order.</summary>
     public IReadOnlyList<EncoderSpec> Encoders { get; init; } = [];
 
+    /// <summary>The 'benchmark' stage's search and evaluation settings.</summary>
+    public BenchmarkSpec Benchmark { get; init; } = new();
+
     /// <summary>Stages to run, in order. Defaults to every registered stage.</summary>
     public IReadOnlyList<string> Stages { get; init; } = [];
 

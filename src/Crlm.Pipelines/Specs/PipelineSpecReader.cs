@@ -83,7 +83,7 @@ public sealed partial class PipelineSpecReader
             return null;
         }
 
-        RejectUnknownKeys(root, "version", "name", "seed", "dataset", "splits", "preprocess", "profiles", "encoders", "stages", "output", "cache");
+        RejectUnknownKeys(root, "version", "name", "seed", "dataset", "splits", "preprocess", "profiles", "encoders", "benchmark", "stages", "output", "cache");
         if (Scalar(root, "version") is { } version && version.Value != "1")
         {
             Issue(version.Start, $"unsupported spec version '{version.Value}' (this build reads version 1)");
@@ -100,6 +100,7 @@ public sealed partial class PipelineSpecReader
         var splits = ReadSplits(root);
         var preprocess = ReadPreprocess(root);
         var encoders = ReadEncoders(root, preprocess);
+        var benchmark = ReadBenchmark(root);
         var stages = ReadStages(root, knownStages);
         string output = PathValue(root, "output") ?? Path.Combine(_baseDirectory, "reports", name);
         string cache = PathValue(root, "cache") ?? Path.Combine(_baseDirectory, ".crlm-cache");
@@ -118,6 +119,7 @@ public sealed partial class PipelineSpecReader
             Splits = splits,
             Preprocess = preprocess,
             Encoders = encoders,
+            Benchmark = benchmark,
             Stages = stages,
             OutputDirectory = output,
             CacheDirectory = cache,
