@@ -220,7 +220,9 @@ public sealed class HyperparameterSearch
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            var record = new TrialRecord(number, parameters, TrialState.Failed, null, [], _clock.GetElapsedTime(started), e.GetType().Name + ": " + e.Message);
+            // An objective that runs its folds in parallel wraps a fold's error; the record names the fold's own.
+            var cause = e is AggregateException { InnerExceptions.Count: 1 } wrapped ? wrapped.InnerExceptions[0] : e;
+            var record = new TrialRecord(number, parameters, TrialState.Failed, null, [], _clock.GetElapsedTime(started), cause.GetType().Name + ": " + cause.Message);
             return new Evaluation(record, e);
         }
     }
