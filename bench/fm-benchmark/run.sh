@@ -65,6 +65,7 @@ out = {"data": name, "rows": one["rows"], "features": one["features"], "folds": 
        "trials_per_config": one["trials_per_config"],
        "per_trial_s_mean": {"ours_1_thread": mean(one), f"ours_{cores}_threads": mean(many), "peer_1_thread": mean(peer),
                             "peer_optuna_search": search["timing"]["per_trial_s"]["mean"]},
+       "cold_first_trial_s": {"ours_1_thread": one.get("cold_trial_s"), f"ours_{cores}_threads": many.get("cold_trial_s")},
        "peer_over_ours": {"ours_1_thread": mean(peer) / mean(one), f"ours_{cores}_threads": mean(peer) / mean(many)},
        "per_config": [{"config": a["config"], "ours_1_thread_s": a["per_trial_s"]["mean"], f"ours_{cores}_threads_s": b["per_trial_s"]["mean"],
                        "peer_s": c["per_trial_s"]["mean"], "cv_auc_ours": a["cv_auc_mean"], "cv_auc_peer": c["cv_auc_mean"]}

@@ -16,6 +16,8 @@ public sealed record CrossValidationResult(IReadOnlyList<double?> FoldAucs, doub
 /// The benchmark's objective: k-fold CV of one configuration on fixed folds. The rows are flattened
 /// once; each fold copies its training rows into one array and predicts its validation rows from arrays.
 /// Folds run in parallel (<see cref="CrossValidationOptions.MaxDegreeOfParallelism"/>) with identical results.
+/// Everything in a fold that does not depend on the trial's configuration (scaler, SMOTE rows, full PCA basis) is
+/// computed once per fold assignment and seed and reused by later trials (<see cref="CrossValidationOptions.ReuseFoldPreparation"/>).
 /// </summary>
 public sealed class BenchmarkCrossValidator
 {
@@ -27,6 +29,10 @@ public sealed class BenchmarkCrossValidator
     private readonly float[] _features;
     private readonly bool[] _labels;
     private readonly int _dimension;
+
+    // The fold cache of the last (fold assignment, seed) evaluated: a search evaluates every trial on the same folds.
+    private readonly Lock _planLock = new();
+    private FoldPlan? _plan;
 
     public BenchmarkCrossValidator(MLContext ml, IReadOnlyList<ModelRow> rows)
         : this(ml, rows, new CrossValidationOptions())
@@ -110,61 +116,107 @@ public sealed class BenchmarkCrossValidator
     /// <summary>Fits fold <paramref name="f"/>, writes its validation rows' probabilities into <paramref name="oof"/> and returns its AUC.</summary>
     private double? EvaluateFold(int[] foldOfRow, int f, BenchmarkModelConfig config, long seed, double[] oof)
     {
-        int d = _dimension;
-        int nv = foldOfRow.Count(x => x == f);
-        if (nv == 0)
+        FoldSplit split;
+        double[] prob;
+        if (_options.FitPath == FoldFitPath.Arrays && _options.ReuseFoldPreparation)
         {
-            return null;
-        }
-
-        int nt = RowCount - nv;
-        var trainRows = new float[nt * d];
-        var trainLabels = new bool[nt];
-        var validRows = new float[nv * d];
-        var validIndex = new int[nv];
-        for (int i = 0, t = 0, v = 0; i < RowCount; i++)
-        {
-            var row = _features.AsSpan(i * d, d);
-            if (foldOfRow[i] == f)
+            var prepared = PlanFor(foldOfRow, seed).Fold(f);
+            if (prepared is null)
             {
-                row.CopyTo(validRows.AsSpan(v * d, d));
-                validIndex[v++] = i;
+                return null;
             }
-            else
-            {
-                row.CopyTo(trainRows.AsSpan(t * d, d));
-                trainLabels[t++] = _labels[i];
-            }
-        }
 
-        // The peer gives SMOTE the same random_state in every fold; we give each fold its own stream.
-        long foldSeed = unchecked((long)SplitMix64.Derive(seed, "cv-fold", f.ToString(CultureInfo.InvariantCulture)).NextUInt64());
-        var prob = new double[nv];
-        if (_options.FitPath == FoldFitPath.Arrays)
-        {
-            BenchmarkModelTrainer.FitFold(trainRows, nt, d, trainLabels, config, foldSeed).PredictProbabilities(validRows, prob);
+            split = prepared.Split;
+            prob = new double[split.ValidCount];
+            prepared.Fit(config).PredictProbabilities(split.ValidRows, prob);
         }
         else
         {
-            var trainer = _trainers.TryTake(out var pooled) ? pooled : new BenchmarkModelTrainer(new MLContext(0));
-            try
+            split = FoldSplit.Of(_features, _labels, _dimension, foldOfRow, f);
+            if (split.ValidCount == 0)
             {
-                trainer.Fit(trainRows, nt, d, trainLabels, config, foldSeed).PredictProbabilities(validRows, prob);
+                return null;
             }
-            finally
+
+            prob = new double[split.ValidCount];
+            long foldSeed = FoldSeed(seed, f);
+            if (_options.FitPath == FoldFitPath.Arrays)
             {
-                _trainers.Add(trainer);
+                BenchmarkModelTrainer.FitFold(split.TrainRows, split.TrainCount, _dimension, split.TrainLabels, config, foldSeed).PredictProbabilities(split.ValidRows, prob);
+            }
+            else
+            {
+                var trainer = _trainers.TryTake(out var pooled) ? pooled : new BenchmarkModelTrainer(new MLContext(0));
+                try
+                {
+                    trainer.Fit(split.TrainRows, split.TrainCount, _dimension, split.TrainLabels, config, foldSeed).PredictProbabilities(split.ValidRows, prob);
+                }
+                finally
+                {
+                    _trainers.Add(trainer);
+                }
             }
         }
 
-        var labels = new bool[nv];
-        for (int v = 0; v < nv; v++)
+        for (int v = 0; v < split.ValidCount; v++)
         {
-            oof[validIndex[v]] = prob[v];
-            labels[v] = _labels[validIndex[v]];
+            oof[split.ValidIndex[v]] = prob[v];
         }
 
-        return MannWhitneyAuc(labels, prob);
+        return MannWhitneyAuc(split.ValidLabels, prob);
+    }
+
+    /// <summary>
+    /// Fold <paramref name="f"/>'s seed: a function of (seed, fold) only, never of the configuration, which is what
+    /// makes a fold's SMOTE rows (and so its scaler, resampled rows and PCA basis) shareable across trials.
+    /// The peer gives SMOTE the same random_state in every fold; we give each fold its own stream.
+    /// </summary>
+    internal static long FoldSeed(long seed, int f) =>
+        unchecked((long)SplitMix64.Derive(seed, "cv-fold", f.ToString(CultureInfo.InvariantCulture)).NextUInt64());
+
+    /// <summary>The fold cache for this fold assignment and seed: the last one used, else a new one that replaces it.</summary>
+    private FoldPlan PlanFor(int[] foldOfRow, long seed)
+    {
+        lock (_planLock)
+        {
+            if (_plan is null || !_plan.Matches(foldOfRow, seed))
+            {
+                _plan = new FoldPlan(this, foldOfRow, seed);
+            }
+
+            return _plan;
+        }
+    }
+
+    /// <summary>
+    /// Per-fold preparation (<see cref="PreparedFold"/>) for one fold assignment and seed, each fold built lazily
+    /// and at most once, however many trials ask for it at the same time.
+    /// </summary>
+    private sealed class FoldPlan
+    {
+        private readonly int[] _foldOfRow;
+        private readonly long _seed;
+        private readonly Lazy<PreparedFold?>[] _folds;
+
+        public FoldPlan(BenchmarkCrossValidator owner, int[] foldOfRow, long seed)
+        {
+            _foldOfRow = [.. foldOfRow];
+            _seed = seed;
+            _folds = new Lazy<PreparedFold?>[_foldOfRow.Max() + 1];
+            for (int f = 0; f < _folds.Length; f++)
+            {
+                int fold = f;
+                _folds[f] = new Lazy<PreparedFold?>(() =>
+                {
+                    var split = FoldSplit.Of(owner._features, owner._labels, owner._dimension, _foldOfRow, fold);
+                    return split.ValidCount == 0 ? null : PreparedFold.Prepare(split, FoldSeed(_seed, fold));
+                });
+            }
+        }
+
+        public bool Matches(int[] foldOfRow, long seed) => seed == _seed && foldOfRow.AsSpan().SequenceEqual(_foldOfRow);
+
+        public PreparedFold? Fold(int f) => _folds[f].Value;
     }
 
     /// <summary>

@@ -20,4 +20,11 @@ public sealed record CrossValidationOptions
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 
     public FoldFitPath FitPath { get; init; } = FoldFitPath.Arrays;
+
+    /// <summary>
+    /// On the <see cref="FoldFitPath.Arrays"/> path, keep each fold's scaler, SMOTE rows and full PCA basis across
+    /// trials on the same folds and seed, so a trial only projects and fits the classifier (default: true). Off, every
+    /// trial refits them with <see cref="BenchmarkModelTrainer.FitFold"/>; the results are the same either way (test).
+    /// </summary>
+    public bool ReuseFoldPreparation { get; init; } = true;
 }

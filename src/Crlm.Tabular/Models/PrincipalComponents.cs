@@ -1,5 +1,3 @@
-using MathNet.Numerics.LinearAlgebra;
-
 namespace Crlm.Tabular.Models;
 
 /// <summary>
@@ -11,9 +9,9 @@ namespace Crlm.Tabular.Models;
 /// <remarks>
 /// ML.NET's ProjectToPrincipalComponents is a randomized PCA (Halko et al.) with an oversampling and a
 /// seed: its components are approximate and change with the seed, so fold results would not match the
-/// peer's LAPACK SVD and would not be exactly reproducible across ML.NET versions. The SVD here is
-/// MathNet's, taken of the small square R of a thin QR of the centred matrix (or of its transpose when
-/// there are more features than rows), so the cost is O(n·d·min(n, d)) instead of a full n × n U.
+/// peer's LAPACK SVD and would not be exactly reproducible across ML.NET versions. The decomposition here is
+/// taken from the symmetric eigendecomposition of the smaller of XXᵀ and XᵀX, with the SVD as the
+/// fallback for components that route cannot resolve (see <see cref="PcaBasis"/>).
 /// </remarks>
 public sealed class PrincipalComponents
 {
@@ -50,7 +48,56 @@ public sealed class PrincipalComponents
     internal ReadOnlySpan<double> ComponentSpan => _components;
 
     /// <param name="rows">Row-major, <paramref name="count"/> × <paramref name="dimension"/>.</param>
+    /// <remarks>
+    /// The leading components come from the symmetric eigendecomposition (<see cref="PcaSolver.Eigen"/>); when
+    /// <paramref name="components"/> reaches past the ones that route resolves reliably, from the SVD
+    /// (<see cref="PcaSolver.Svd"/>). The rule is the same one the cross-validation's fold cache applies, so a
+    /// cached fold and this fit give the same components.
+    /// </remarks>
     public static PrincipalComponents Fit(ReadOnlySpan<double> rows, int count, int dimension, int components)
+    {
+        CheckShape(rows, count, dimension, components);
+        var basis = PcaBasis.Fit(rows, count, dimension, PcaSolver.Eigen);
+        if (components > basis.Components.ComponentCount)
+        {
+            basis = PcaBasis.Fit(rows, count, dimension, PcaSolver.Svd);
+        }
+
+        return basis.Components.Leading(components);
+    }
+
+    /// <summary>One solver's fit, all components it resolves (see <see cref="PcaBasis"/>).</summary>
+    internal static PrincipalComponents Fit(ReadOnlySpan<double> rows, int count, int dimension, int components, PcaSolver solver)
+    {
+        CheckShape(rows, count, dimension, components);
+        var basis = PcaBasis.Fit(rows, count, dimension, solver);
+        if (components > basis.Components.ComponentCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(components), $"the {solver} route resolves {basis.Components.ComponentCount} components, {components} asked");
+        }
+
+        return basis.Components.Leading(components);
+    }
+
+    /// <summary>The first <paramref name="components"/> components; the mean and the explained-variance ratios (shares of the same total) carry over.</summary>
+    internal PrincipalComponents Leading(int components)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(components);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(components, ComponentCount);
+        if (components == ComponentCount)
+        {
+            return this;
+        }
+
+        return new PrincipalComponents(
+            _mean,
+            _components.AsSpan(0, components * Dimension).ToArray(),
+            components,
+            [.. ExplainedVariance.Take(components)],
+            [.. ExplainedVarianceRatio.Take(components)]);
+    }
+
+    private static void CheckShape(ReadOnlySpan<double> rows, int count, int dimension, int components)
     {
         if (rows.Length != count * dimension)
         {
@@ -63,70 +110,6 @@ public sealed class PrincipalComponents
             throw new ArgumentOutOfRangeException(nameof(components),
                 $"PCA components must be in [1, min(rows, features)] = [1, {rank}] (rows {count}, features {dimension}), got {components}");
         }
-
-        var mean = new double[dimension];
-        for (int i = 0; i < count; i++)
-        {
-            for (int j = 0; j < dimension; j++)
-            {
-                mean[j] += rows[(i * dimension) + j];
-            }
-        }
-
-        for (int j = 0; j < dimension; j++)
-        {
-            mean[j] /= count;
-        }
-
-        var centred = Matrix<double>.Build.Dense(count, dimension);
-        for (int i = 0; i < count; i++)
-        {
-            for (int j = 0; j < dimension; j++)
-            {
-                centred[i, j] = rows[(i * dimension) + j] - mean[j];
-            }
-        }
-
-        (double[] singular, Matrix<double> right) = ThinSvd(centred);
-        double total = 0;
-        foreach (double s in singular)
-        {
-            total += s * s;
-        }
-
-        var comps = new double[components * dimension];
-        var variance = new double[components];
-        var ratio = new double[components];
-        for (int c = 0; c < components; c++)
-        {
-            // svd_flip: the sign that makes the largest |score| on this component positive (first on ties).
-            double largest = -1;
-            double sign = 1;
-            for (int i = 0; i < count; i++)
-            {
-                double score = 0;
-                for (int j = 0; j < dimension; j++)
-                {
-                    score += centred[i, j] * right[j, c];
-                }
-
-                if (Math.Abs(score) > largest)
-                {
-                    largest = Math.Abs(score);
-                    sign = score < 0 ? -1 : 1;
-                }
-            }
-
-            for (int j = 0; j < dimension; j++)
-            {
-                comps[(c * dimension) + j] = sign * right[j, c];
-            }
-
-            variance[c] = singular[c] * singular[c] / Math.Max(count - 1, 1);
-            ratio[c] = total > 0 ? singular[c] * singular[c] / total : 0;
-        }
-
-        return new PrincipalComponents(mean, comps, components, variance, ratio);
     }
 
     /// <summary>Scores of one row: (row − mean) · componentsᵀ.</summary>
@@ -148,22 +131,5 @@ public sealed class PrincipalComponents
 
             scores[c] = s;
         }
-    }
-
-    /// <summary>Singular values (descending, min(n, d) of them) and the matching right-singular vectors as columns.</summary>
-    private static (double[] Singular, Matrix<double> Right) ThinSvd(Matrix<double> a)
-    {
-        if (a.RowCount >= a.ColumnCount)
-        {
-            // A = Q R, R = U S Vᵀ  =>  A = (Q U) S Vᵀ: A's right-singular vectors are R's.
-            var r = a.QR(MathNet.Numerics.LinearAlgebra.Factorization.QRMethod.Thin).R;
-            var svd = r.Svd(computeVectors: true);
-            return (svd.S.ToArray(), svd.VT.Transpose());
-        }
-
-        // Aᵀ = Q R, R = U S Vᵀ  =>  A = V S (Q U)ᵀ: A's right-singular vectors are Q U.
-        var qr = a.Transpose().QR(MathNet.Numerics.LinearAlgebra.Factorization.QRMethod.Thin);
-        var svdT = qr.R.Svd(computeVectors: true);
-        return (svdT.S.ToArray(), qr.Q * svdT.U);
     }
 }
