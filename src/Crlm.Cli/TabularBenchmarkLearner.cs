@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Crlm.Core.Search;
 using Crlm.Pipelines.Benchmark;
 using Crlm.Tabular.Models;
@@ -8,18 +9,22 @@ namespace Crlm.Cli;
 /// <summary>
 /// The benchmark stage's model in this build: Crlm.Tabular's standardise -> SMOTE -> exact PCA -> L-BFGS logistic
 /// regression (docs/fm-benchmark-model.md). Wired here, at the composition root, so that Crlm.Pipelines need not
-/// reference ML.NET. Each call makes its own MLContext: trials run on several threads and an MLContext is not
-/// meant to be shared between concurrent trainings.
+/// reference ML.NET. Cross-validation shares one validator per row set (its fold preparation is cached and
+/// thread-safe); every refit makes its own MLContext, which is not meant to be shared between concurrent trainings.
 /// </summary>
 internal sealed class TabularBenchmarkLearner : IBenchmarkLearner
 {
+    private readonly ConditionalWeakTable<BenchmarkRows, BenchmarkCrossValidator> _validators = new();
+
     /// <summary>Bump when the model's numbers change for the same configuration, so stored trials are not reused.</summary>
     public string Identity => "crlm-tabular-logreg/1 (standardise, smote k=5, exact pca, lbfgs)";
 
     public BenchmarkCrossValidation CrossValidate(BenchmarkRows rows, IReadOnlyList<int> foldOfRow, ParameterAssignment parameters, long seed)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var validator = new BenchmarkCrossValidator(new MLContext(seed: 0), ModelRows(rows));
+        // One validator per row set for the whole search: it keeps each fold's scaler, SMOTE rows and PCA basis,
+        // which do not depend on a trial's parameters, so a trial only projects and fits the regression.
+        var validator = _validators.GetValue(rows, r => new BenchmarkCrossValidator(new MLContext(seed: 0), ModelRows(r)));
         var result = validator.Evaluate(foldOfRow, Config(parameters), seed);
         return new BenchmarkCrossValidation(result.FoldAucs, result.MeanAuc, result.OutOfFoldProbabilities);
     }
