@@ -112,6 +112,8 @@ public static partial class ReportPlots
 
     private static SvgMarkup Export(Plot plot, int width = Width, int height = Height)
     {
+        // ScottPlot's default on Linux is a serif face; the page is sans.
+        plot.Font.Set("DejaVu Sans");
         string xml = plot.GetSvgXml(width, height);
         if (ActiveContent().IsMatch(xml))
         {
