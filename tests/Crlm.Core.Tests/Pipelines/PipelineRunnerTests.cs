@@ -22,9 +22,9 @@ public class PipelineRunnerTests
         public void Progress(string stage, int done, int total) => Events.Add($"progress {stage} {done}/{total}");
     }
 
-    private static PipelineSpec Spec(TempFolder folder, string manifest, string extra = "")
+    private static PipelineSpec Spec(TempFolder folder, string manifest, string extra = "", string external = "[X]")
     {
-        string path = folder.Write("spec.yaml", $"name: t\nseed: 5\ndataset:\n  manifest: {manifest}\n  external_sites: [X]\n{extra}output: out\n");
+        string path = folder.Write("spec.yaml", $"name: t\nseed: 5\ndataset:\n  manifest: {manifest}\n  external_sites: {external}\n{extra}output: out\n");
         return PipelineSpecReader.Read(path, PipelineRunner.DefaultStageNames());
     }
 
@@ -58,9 +58,9 @@ public class PipelineRunnerTests
         using var folder = new TempFolder();
         string manifest = TinyCohort.Write(folder.Path, ["A", "B"], 5);
         var runner = new PipelineRunner(PipelineRunner.DefaultStages(), new SilentRunObserver(), TimeProvider.System);
-        var first = runner.Run(Spec(folder, manifest));
+        var first = runner.Run(Spec(folder, manifest, external: "[]"));
         byte[] splits = File.ReadAllBytes(folder.File("out/splits.csv"));
-        var second = runner.Run(Spec(folder, manifest));
+        var second = runner.Run(Spec(folder, manifest, external: "[]"));
         Assert.Equal(splits, File.ReadAllBytes(folder.File("out/splits.csv")));
         Assert.Equal(first.DataSha256, second.DataSha256);
     }
@@ -72,7 +72,7 @@ public class PipelineRunnerTests
         string manifest = TinyCohort.Write(folder.Path, ["A"], 1);
         File.AppendAllText(manifest, "p9,s9,A,portal_venous,benign,img/none.nii.gz,liver/none.nii.gz,,,,\n");
         var record = new PipelineRunner(PipelineRunner.DefaultStages(), new SilentRunObserver(), TimeProvider.System)
-            .Run(Spec(folder, manifest));
+            .Run(Spec(folder, manifest, external: "[]"));
 
         Assert.Equal("failed", record.Status);
         var stage = Assert.Single(record.Stages);
