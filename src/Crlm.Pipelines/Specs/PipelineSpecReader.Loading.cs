@@ -190,7 +190,6 @@ public sealed partial class PipelineSpecReader
             return null;
         }
 
-        RejectUnknownKeys(entry, [.. TopLevelKeys.Except([IncludeKey, PipelinesKey, "version"])]);
         if (!entry.Children.ContainsKey(new YamlScalarNode("name")))
         {
             root.Children.Remove(new YamlScalarNode("name"));

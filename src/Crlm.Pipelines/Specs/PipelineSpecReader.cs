@@ -269,7 +269,7 @@ public sealed partial class PipelineSpecReader
             }
         }
 
-        if (sites is null)
+        if (sites is null || sites.Count == 0)
         {
             return;
         }
@@ -622,7 +622,7 @@ public sealed partial class PipelineSpecReader
 
     private static string Suggest(string given, IEnumerable<string> options)
     {
-        var best = options.Select(o => (Option: o, Distance: Levenshtein(given, o))).MinBy(x => x.Distance);
+        var best = options.Select(o => (Option: o, Distance: Levenshtein(given, o))).DefaultIfEmpty().MinBy(x => x.Distance);
         return best.Option is not null && best.Distance <= Math.Max(2, given.Length / 3) ? $"; did you mean '{best.Option}'?" : "";
     }
 

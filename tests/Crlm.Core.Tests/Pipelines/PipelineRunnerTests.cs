@@ -82,3 +82,54 @@ public class PipelineRunnerTests
         Assert.False(File.Exists(folder.File("out/splits.csv")));
     }
 }
+
+public class PipelineRunnerSelectionTests
+{
+    private static PipelineSpec Spec(TempFolder folder, string manifest, string extra = "") =>
+        PipelineSpecReader.Read(folder.Write("spec.yaml", $"name: t\nseed: 5\ndataset:\n  manifest: {manifest}\nsplits:\n  folds: 2\n{extra}"), PipelineRunner.DefaultCatalog());
+
+    [Fact]
+    public void Only_runs_the_stage_with_what_it_needs_as_prerequisites_and_skips_the_rest()
+    {
+        using var folder = new TempFolder();
+        var spec = Spec(folder, TinyCohort.Write(folder.Path, ["A"], 3), "stages: [cohort, split, preprocess, embed, benchmark]\n");
+        var only = PipelineRunner.Plan(spec, PipelineRunner.DefaultCatalog(), new RunSelection(Only: "embed"));
+        Assert.Equal(
+            [("cohort", StageRole.Prerequisite), ("split", StageRole.Prerequisite), ("preprocess", StageRole.Skipped), ("embed", StageRole.Run), ("benchmark", StageRole.Skipped)],
+            only.Select(p => (p.Name, p.Role)));
+        var from = PipelineRunner.Plan(spec, PipelineRunner.DefaultCatalog(), new RunSelection(From: "preprocess"));
+        Assert.Equal(
+            [StageRole.Prerequisite, StageRole.Prerequisite, StageRole.Run, StageRole.Run, StageRole.Run],
+            from.Select(p => p.Role));
+        Assert.Throws<ArgumentException>(() => PipelineRunner.Plan(spec with { Stages = ["cohort"] }, PipelineRunner.DefaultCatalog(), new RunSelection(Only: "split")));
+    }
+
+    [Fact]
+    public void A_run_without_output_gets_its_own_timestamped_folder_with_the_resolved_spec_and_a_full_record()
+    {
+        using var folder = new TempFolder();
+        var spec = Spec(folder, TinyCohort.Write(folder.Path, ["A"], 3), "stages: [cohort, split]\n");
+        var record = new PipelineRunner(PipelineRunner.DefaultStages(), new SilentRunObserver(), TimeProvider.System)
+            .Run(spec, new RunOptions { Selection = new RunSelection(Only: "split"), Versions = new Dictionary<string, string> { ["ML.NET"] = "x" } });
+
+        Assert.Equal(folder.File("runs/t"), Path.GetDirectoryName(record.RunDirectory));
+        Assert.Matches(@"^\d{8}-\d{6}-[0-9a-f]{8}$", Path.GetFileName(record.RunDirectory));
+        Assert.EndsWith(spec.ResolvedHash8, record.RunDirectory, StringComparison.Ordinal);
+        Assert.Equal(spec.ResolvedYaml, File.ReadAllText(Path.Combine(record.RunDirectory, "spec.resolved.yaml")));
+        Assert.Equal(["prerequisite", "run"], record.Stages.Select(s => s.Role));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(record.RunDirectory, "run.json")));
+        var root = json.RootElement;
+        Assert.Equal("split", root.GetProperty("only").GetString());
+        Assert.Equal(0, root.GetProperty("exit_code").GetInt32());
+        Assert.Equal(5, root.GetProperty("seeds").GetProperty("spec").GetInt64());
+        Assert.Equal("x", root.GetProperty("versions").GetProperty("ML.NET").GetString());
+        Assert.True(root.GetProperty("peak_working_set_bytes").GetInt64() > 0);
+        Assert.Equal(64, root.GetProperty("spec_files")[0].GetProperty("sha256").GetString()!.Length);
+        Assert.Equal(3, root.GetProperty("data_files").GetInt32() - 0 > 0 ? 3 : 0);
+        Assert.True(root.GetProperty("stages")[0].GetProperty("seconds").GetDouble() >= 0);
+
+        // A second run of the same spec gets a folder of its own.
+        var again = new PipelineRunner(PipelineRunner.DefaultStages(), new SilentRunObserver(), TimeProvider.System).Run(spec);
+        Assert.NotEqual(record.RunDirectory, again.RunDirectory);
+    }
+}
