@@ -125,7 +125,7 @@ public class PipelineRunnerSelectionTests
         Assert.Equal("x", root.GetProperty("versions").GetProperty("ML.NET").GetString());
         Assert.True(root.GetProperty("peak_working_set_bytes").GetInt64() > 0);
         Assert.Equal(64, root.GetProperty("spec_files")[0].GetProperty("sha256").GetString()!.Length);
-        Assert.Equal(3, root.GetProperty("data_files").GetInt32() - 0 > 0 ? 3 : 0);
+        Assert.True(root.GetProperty("data_files").GetInt32() > 0);
         Assert.True(root.GetProperty("stages")[0].GetProperty("seconds").GetDouble() >= 0);
 
         // A second run of the same spec gets a folder of its own.
