@@ -16,7 +16,7 @@ public class CliTests
 
     [Theory]
     [InlineData("inspect", "<file>", "--json")]
-    [InlineData("validate", "<manifest>", "--no-files")]
+    [InlineData("validate", "<file>", ".yaml/.yml")]
     [InlineData("run", "<spec>", "Run a YAML pipeline")]
     [InlineData("synth", "[options]", "--lesion-contrast")]
     [InlineData("preprocess", "[options]", "--liver-label")]
@@ -108,6 +108,47 @@ public class CliTests
         var (failCode, failOut, _) = Crlm("run", good);
         Assert.Equal(1, failCode);
         Assert.Contains("failed", failOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_takes_a_spec_reports_every_mistake_with_its_position_and_summarises_a_valid_one()
+    {
+        using var folder = new TempFolder();
+        string bad = folder.Write("bad.yaml", "dataset:\n  synthetic: {patients: 20}\nsede: 1\nstages: [cohort, embed]\n");
+        var (badCode, badOut, _) = Crlm("validate", bad);
+        Assert.Equal(2, badCode);
+        Assert.Contains("bad.yaml:3:1: unknown key 'sede'; did you mean 'seed'?", badOut, StringComparison.Ordinal);
+        Assert.Contains("bad.yaml:4:18: stage 'embed' needs 'split' listed before it", badOut, StringComparison.Ordinal);
+
+        string good = folder.Write("good.yml", "dataset:\n  synthetic: {patients: 20}\nstages: [cohort, split]\npipelines:\n  a:\n  b:\n    seed: 4\n");
+        var (okCode, okOut, _) = Crlm("validate", good);
+        Assert.True(okCode == 0, okOut);
+        Assert.Contains("a: stages cohort, split; encoders none (no embed stage); dataset synthetic, 20 small patients, seed 0", okOut, StringComparison.Ordinal);
+        Assert.Contains("b: stages cohort, split;", okOut, StringComparison.Ordinal);
+        Assert.Contains("valid (2 pipeline(s))", okOut, StringComparison.Ordinal);
+
+        var (manyCode, _, manyErr) = Crlm("run", good);
+        Assert.Equal(2, manyCode);
+        Assert.Contains("defines 2 pipelines (a, b): choose one with --pipeline NAME", manyErr, StringComparison.Ordinal);
+        Assert.Equal(2, Crlm("validate", folder.Write("x.txt", "")).Code);
+    }
+
+    [Fact]
+    public void Run_only_a_stage_writes_a_timestamped_run_folder_with_its_log()
+    {
+        using var folder = new TempFolder();
+        string manifest = TinyCohort.Write(folder.Path, ["A"], 3);
+        string spec = folder.Write("s.yaml", $"name: s\ndataset:\n  manifest: {manifest}\nsplits:\n  folds: 2\nstages: [cohort, split]\n");
+        var (code, output, err) = Crlm("run", spec, "--only", "split");
+        Assert.True(code == 0, output + err);
+        string run = Assert.Single(Directory.GetDirectories(folder.File("runs/s")));
+        string log = File.ReadAllText(Path.Combine(run, "run.log"));
+        Assert.Contains("prerequisite", log, StringComparison.Ordinal);
+        Assert.Contains("done in", log, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(run, "spec.resolved.yaml")));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "run.json")));
+        Assert.True(json.RootElement.GetProperty("versions").TryGetProperty("TorchSharp", out _));
+        Assert.Equal(2, Crlm("run", spec, "--only", "embed").Code); // not in the spec's stages
     }
 
     [Fact]

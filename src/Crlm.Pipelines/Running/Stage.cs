@@ -26,6 +26,9 @@ public interface IPipelineStage
 
     string Description { get; }
 
+    /// <summary>Stages whose results this one uses: they must run before it (checked when the spec is read).</summary>
+    IReadOnlyList<string> Needs { get; }
+
     StageOutcome Run(StageContext context);
 }
 
@@ -54,6 +57,9 @@ public sealed class RunState
     public CohortManifest RequireManifest() => Manifest ?? throw Missing("a validated cohort", "cohort");
 
     public CohortSplit RequireSplit() => Split ?? throw Missing("the patient splits", "split");
+
+    /// <summary>The HTML report a stage wrote, if any: `crlm run` prints it as its last line.</summary>
+    public string? ReportPath { get; set; }
 
     public IReadOnlyList<PreprocessedScan> RequirePreprocessed() => Preprocessed ?? throw Missing("the preprocessed scans", "preprocess");
 

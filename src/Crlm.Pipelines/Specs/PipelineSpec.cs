@@ -16,6 +16,12 @@ public sealed record PipelineSpec
     /// <summary>SHA-256 of the spec file's bytes: what the report shows so a reviewer can trust it.</summary>
     public required string SourceSha256 { get; init; }
 
+    /// <summary>The spec file first, then every file it includes, each with its SHA-256.</summary>
+    public IReadOnlyList<SpecFileDigest> SourceFiles { get; init; } = [];
+
+    /// <summary>The spec as bound, after includes and pipeline selection (written to the run folder as spec.resolved.yaml).</summary>
+    public string ResolvedYaml { get; init; } = "";
+
     public long Seed { get; init; }
 
     public required DatasetSpec Dataset { get; init; }
@@ -34,8 +40,17 @@ public sealed record PipelineSpec
     /// <summary>Stages to run, in order. Defaults to every registered stage.</summary>
     public IReadOnlyList<string> Stages { get; init; } = [];
 
-    /// <summary>Folder the run writes to.</summary>
+    /// <summary>
+    /// The spec's <c>output:</c> folder, which each run overwrites; or, without one, <c>runs/NAME</c> beside the spec, in which
+    /// each run gets its own <c>yyyyMMdd-HHmmss-HASH8</c> folder (<see cref="TimestampedRuns"/>).
+    /// </summary>
     public required string OutputDirectory { get; init; }
+
+    /// <summary>True when no <c>output:</c> was given: every run writes to a new folder under <see cref="OutputDirectory"/>.</summary>
+    public bool TimestampedRuns { get; init; }
+
+    /// <summary>First 8 hex digits of the SHA-256 of <see cref="ResolvedYaml"/>: names run folders.</summary>
+    public string ResolvedHash8 => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ResolvedYaml)))[..8];
 
     /// <summary>Folder for content-keyed caches shared between runs (e.g. synthesised cohorts).</summary>
     public required string CacheDirectory { get; init; }

@@ -30,13 +30,13 @@ public sealed partial class PipelineSpecReader
         bool combat = Bool(map, "combat") ?? d.Combat;
         if (unseen is not null && !combat)
         {
-            Issue(Scalar(map, "combat_unseen_sites")!.Start, "'combat_unseen_sites' applies only with 'combat: true'");
+            Issue(Scalar(map, "combat_unseen_sites")!, "'combat_unseen_sites' applies only with 'combat: true'");
         }
 
         double? budget = Double(map, "time_budget_s");
         if (budget is <= 0)
         {
-            Issue(Scalar(map, "time_budget_s")!.Start, Invariant($"'time_budget_s' must be a positive number of seconds, got {budget}"));
+            Issue(Scalar(map, "time_budget_s")!, Invariant($"'time_budget_s' must be a positive number of seconds, got {budget}"));
             budget = null;
         }
 
@@ -72,7 +72,7 @@ public sealed partial class PipelineSpecReader
 
         if (node is not YamlSequenceNode list)
         {
-            Issue(node.Start, "'covariates' must be a list drawn from [age, sex]");
+            Issue(node, "'covariates' must be a list drawn from [age, sex]");
             return covariates;
         }
 
@@ -82,14 +82,14 @@ public sealed partial class PipelineSpecReader
             string name = (item as YamlScalarNode)?.Value ?? "";
             if (!known.Contains(name))
             {
-                Issue(item.Start, $"unknown covariate '{name}'{Suggest(name, known)} (covariates: age, sex)");
+                Issue(item, $"unknown covariate '{name}'{Suggest(name, known)} (covariates: age, sex)");
                 continue;
             }
 
             var covariate = name == "age" ? BenchmarkCovariate.Age : BenchmarkCovariate.Sex;
             if (covariates.Contains(covariate))
             {
-                Issue(item.Start, $"covariate '{name}' is listed twice");
+                Issue(item, $"covariate '{name}' is listed twice");
                 continue;
             }
 
@@ -118,7 +118,7 @@ public sealed partial class PipelineSpecReader
             string name = (keyNode as YamlScalarNode)?.Value ?? "";
             if (!BenchmarkSpace.ParameterNames.Contains(name))
             {
-                Issue(keyNode.Start, $"unknown parameter '{name}'{Suggest(name, BenchmarkSpace.ParameterNames)} (parameters: {string.Join(", ", BenchmarkSpace.ParameterNames)})");
+                Issue(keyNode, $"unknown parameter '{name}'{Suggest(name, BenchmarkSpace.ParameterNames)} (parameters: {string.Join(", ", BenchmarkSpace.ParameterNames)})");
                 clean = false;
                 continue;
             }
@@ -140,7 +140,7 @@ public sealed partial class PipelineSpecReader
             }
             catch (SearchSpaceException e)
             {
-                Issue(node.Start, $"'space': {e.Message}");
+                Issue(node, $"'space': {e.Message}");
             }
         }
 
@@ -161,7 +161,7 @@ public sealed partial class PipelineSpecReader
                 "int" => "{int: [low, high]}",
                 _ => "{float: [low, high], log: true}",
             };
-            Issue(entry.Start, $"parameter '{name}' needs exactly one '{expected}' range, e.g. {example}");
+            Issue(entry, $"parameter '{name}' needs exactly one '{expected}' range, e.g. {example}");
             return null;
         }
 
@@ -174,7 +174,7 @@ public sealed partial class PipelineSpecReader
             var bad = choices?.FirstOrDefault(c => !allowed.Contains(c));
             if (choices is null || choices.Length == 0 || bad is not null)
             {
-                Issue(entry.Children[new YamlScalarNode("choice")].Start,
+                Issue(entry.Children[new YamlScalarNode("choice")],
                     $"'{name}' choices must be a non-empty list drawn from [{string.Join(", ", allowed)}]" + (bad is null ? "" : $", got '{bad}'{Suggest(bad, allowed)}"));
                 return null;
             }
@@ -192,7 +192,7 @@ public sealed partial class PipelineSpecReader
 
             if (range[0] >= range[1])
             {
-                Issue(entry.Children[new YamlScalarNode(expected)].Start, Invariant($"'{name}' range must have low < high, got [{range[0]}, {range[1]}]"));
+                Issue(entry.Children[new YamlScalarNode(expected)], Invariant($"'{name}' range must have low < high, got [{range[0]}, {range[1]}]"));
                 return null;
             }
 
@@ -206,7 +206,7 @@ public sealed partial class PipelineSpecReader
             if (whenNode is not YamlMappingNode { Children.Count: 1 } when
                 || when.Children.First() is not (YamlScalarNode { Value: { } parent }, var values))
             {
-                Issue(whenNode.Start, "'when' must be one condition, e.g. {penalty: elasticnet} or {penalty: [l1, elasticnet]}");
+                Issue(whenNode, "'when' must be one condition, e.g. {penalty: elasticnet} or {penalty: [l1, elasticnet]}");
                 return null;
             }
 
@@ -218,7 +218,7 @@ public sealed partial class PipelineSpecReader
             };
             if (list is null)
             {
-                Issue(values.Start, "a 'when' value must be a choice or a list of choices");
+                Issue(values, "a 'when' value must be a choice or a list of choices");
                 return null;
             }
 

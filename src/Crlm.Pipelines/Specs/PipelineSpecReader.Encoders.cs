@@ -26,7 +26,7 @@ public sealed partial class PipelineSpecReader
 
         if (node is not YamlSequenceNode list)
         {
-            Issue(node.Start, "'encoders' must be a list of encoders, each a mapping with at least 'name' and 'kind'");
+            Issue(node, "'encoders' must be a list of encoders, each a mapping with at least 'name' and 'kind'");
             return [];
         }
 
@@ -48,7 +48,7 @@ public sealed partial class PipelineSpecReader
             };
             if (kind is null)
             {
-                Issue(kindNode?.Start ?? map.Start, kindNode is null
+                Issue((YamlNode?)kindNode ?? map, kindNode is null
                     ? "an encoder needs 'kind': onnx, cnn3d or radiomics"
                     : $"'kind' must be one of onnx, cnn3d, radiomics, got '{kindNode.Value}'{Suggest(kindNode.Value ?? "", ["onnx", "cnn3d", "radiomics"])}");
                 continue;
@@ -66,15 +66,15 @@ public sealed partial class PipelineSpecReader
             string name = nameNode?.Value ?? "";
             if (nameNode is null)
             {
-                Issue(map.Start, "an encoder needs a 'name'");
+                Issue(map, "an encoder needs a 'name'");
             }
             else if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
             {
-                Issue(nameNode.Start, $"encoder name '{name}' may hold only letters, digits, '_', '-' and '.' (it names files)");
+                Issue(nameNode, $"encoder name '{name}' may hold only letters, digits, '_', '-' and '.' (it names files)");
             }
             else if (encoders.Any(e => e.Name == name))
             {
-                Issue(nameNode.Start, $"encoder '{name}' is listed twice");
+                Issue(nameNode, $"encoder '{name}' is listed twice");
             }
 
             var profileNode = Scalar(map, "profile");
@@ -89,7 +89,7 @@ public sealed partial class PipelineSpecReader
                 }
                 else
                 {
-                    Issue(profileNode.Start, $"unknown profile '{profileName}'{Suggest(profileName, profiles.Keys)} (profiles: {string.Join(", ", profiles.Keys)})");
+                    Issue(profileNode, $"unknown profile '{profileName}'{Suggest(profileName, profiles.Keys)} (profiles: {string.Join(", ", profiles.Keys)})");
                     profile = profiles["study"];
                 }
             }
@@ -107,30 +107,30 @@ public sealed partial class PipelineSpecReader
             string? model = PathValue(map, "model");
             if (kind == EncoderKind.Onnx && model is null)
             {
-                Issue(map.Start, $"onnx encoder '{name}' needs 'model': the .onnx file (relative to this spec)");
+                Issue(map, $"onnx encoder '{name}' needs 'model': the .onnx file (relative to this spec)");
             }
             else if (model is not null && !File.Exists(model))
             {
-                Issue(Scalar(map, "model")!.Start, $"ONNX model not found: {model}");
+                Issue(Scalar(map, "model")!, $"ONNX model not found: {model}");
             }
 
             string? checkpoint = PathValue(map, "checkpoint");
             if (checkpoint is not null && !File.Exists(checkpoint))
             {
-                Issue(Scalar(map, "checkpoint")!.Start, $"checkpoint not found: {checkpoint}");
+                Issue(Scalar(map, "checkpoint")!, $"checkpoint not found: {checkpoint}");
             }
 
             int? depth = Int(map, "depth", min: 10, max: 50);
             if (depth is not null and not (10 or 18 or 34 or 50))
             {
-                Issue(Scalar(map, "depth")!.Start, $"'depth' must be 10, 18, 34 or 50, got {depth}");
+                Issue(Scalar(map, "depth")!, $"'depth' must be 10, 18, 34 or 50, got {depth}");
                 depth = null;
             }
 
             double? binWidth = Double(map, "bin_width");
             if (binWidth is <= 0)
             {
-                Issue(Scalar(map, "bin_width")!.Start, Invariant($"'bin_width' must be a positive number of HU, got {binWidth}"));
+                Issue(Scalar(map, "bin_width")!, Invariant($"'bin_width' must be a positive number of HU, got {binWidth}"));
                 binWidth = null;
             }
 
@@ -179,7 +179,7 @@ public sealed partial class PipelineSpecReader
             string name = (keyNode as YamlScalarNode)?.Value ?? "";
             if (builtInNames.Contains(name))
             {
-                Issue(keyNode.Start, $"profile '{name}' is built in; give yours another name (and 'base: {name}' to start from it)");
+                Issue(keyNode, $"profile '{name}' is built in; give yours another name (and 'base: {name}' to start from it)");
                 continue;
             }
 
@@ -195,7 +195,7 @@ public sealed partial class PipelineSpecReader
             {
                 if (!profiles.TryGetValue(baseName, out var found))
                 {
-                    Issue(baseNode.Start, $"unknown base profile '{baseName}'{Suggest(baseName, profiles.Keys)}");
+                    Issue(baseNode, $"unknown base profile '{baseName}'{Suggest(baseName, profiles.Keys)}");
                 }
                 else
                 {
@@ -220,7 +220,7 @@ public sealed partial class PipelineSpecReader
             }
             catch (ArgumentException e)
             {
-                Issue(keyNode.Start, e.Message);
+                Issue(keyNode, e.Message);
             }
         }
 
@@ -240,7 +240,7 @@ public sealed partial class PipelineSpecReader
 
         bool? Fail(YamlScalarNode s, string k)
         {
-            Issue(s.Start, $"'{k}' must be true or false, got '{s.Value}'");
+            Issue(s, $"'{k}' must be true or false, got '{s.Value}'");
             return null;
         }
     }

@@ -3,15 +3,15 @@ using System.Security.Cryptography;
 using Crlm.Core.Imaging;
 using Crlm.Core.Preprocessing;
 using Crlm.Core.Synthetic;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Crlm.Pipelines.Specs;
 
 /// <summary>
 /// Reads a pipeline spec from YAML and checks it completely before anything runs: unknown keys
-/// (with a "did you mean"), wrong types, out-of-range values, unknown stages, missing files.
-/// Every problem is reported with the file, line and column of the offending YAML node.
+/// (with a "did you mean"), wrong types, out-of-range values, unknown stages, stages listed before
+/// what they need, missing files. Every problem is reported with the file, line and column of the
+/// offending YAML node (in an included file, that file's).
 /// </summary>
 /// <remarks>
 /// Binding is done by hand over YamlDotNet's node model rather than by its deserializer, because
@@ -19,29 +19,62 @@ namespace Crlm.Pipelines.Specs;
 /// </remarks>
 public sealed partial class PipelineSpecReader
 {
+    /// <summary>Keys of the top level (and, but for include, pipelines and version, of every <c>pipelines:</c> entry).</summary>
+    private static readonly string[] TopLevelKeys =
+        ["version", IncludeKey, "name", "seed", "dataset", "splits", "preprocess", "profiles", "encoders", "benchmark", "stages", "output", "cache", PipelinesKey];
+
+    private static readonly string[] DatasetKeys = ["manifest", "synthetic", "external_sites"];
+    private static readonly string[] SyntheticKeys = ["patients", "size", "seed", "sites", "lesion_contrast", "noise", "lesion_size"];
+    private static readonly string[] SplitKeys = ["test_fraction", "folds"];
+
     private readonly string _file;
-    private readonly string _baseDirectory;
+    private readonly StageCatalog _stages;
     private readonly List<SpecIssue> _issues = [];
 
-    private PipelineSpecReader(string file)
+    private PipelineSpecReader(string file, StageCatalog stages)
     {
-        _file = file;
-        _baseDirectory = Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".";
+        _file = Path.GetFullPath(file);
+        _stages = stages;
     }
 
-    /// <summary>Reads and validates <paramref name="path"/>; throws <see cref="PipelineSpecException"/> listing every problem.</summary>
-    public static PipelineSpec Read(string path, IReadOnlyCollection<string> knownStages)
+    /// <summary>
+    /// Every key the reader accepts, by where it may stand: "" is the top level, "a.b" a nested mapping, "x[]" the
+    /// entries of a list, "x.*" the entries of a mapping of user-chosen names (a <c>pipelines:</c> entry takes the
+    /// top level's keys). docs/pipelines.md's schema block is tested against this, so the two cannot drift.
+    /// </summary>
+    /// <remarks>Built on each call: static fields of the other partial files may not be initialised yet when this file's are.</remarks>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> Schema => new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+    {
+        [""] = TopLevelKeys,
+        ["dataset"] = DatasetKeys,
+        ["dataset.synthetic"] = SyntheticKeys,
+        ["splits"] = SplitKeys,
+        ["preprocess"] = PreprocessKeys,
+        ["profiles.*"] = ProfileKeys,
+        ["encoders[]"] = [.. CommonEncoderKeys, .. OnnxKeys, .. Cnn3dKeys.Except(OnnxKeys), .. RadiomicsKeys],
+        ["benchmark"] = BenchmarkKeys,
+        ["benchmark.space.*"] = SpaceEntryKeys,
+    };
+
+    /// <summary>Reads and validates <paramref name="path"/> against stage names alone (no dependency check).</summary>
+    public static PipelineSpec Read(string path, IReadOnlyCollection<string> knownStages) =>
+        Read(path, StageCatalog.Unordered(knownStages ?? throw new ArgumentNullException(nameof(knownStages))));
+
+    /// <summary>
+    /// Reads and validates <paramref name="path"/>, with its includes, as the pipeline <paramref name="pipeline"/> of its
+    /// <c>pipelines:</c> block (null: the file's only pipeline); throws <see cref="PipelineSpecException"/> listing every problem.
+    /// </summary>
+    public static PipelineSpec Read(string path, StageCatalog stages, string? pipeline = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        ArgumentNullException.ThrowIfNull(knownStages);
+        ArgumentNullException.ThrowIfNull(stages);
         if (!File.Exists(path))
         {
             throw new PipelineSpecException([new SpecIssue(path, 0, 0, "pipeline spec not found")]);
         }
 
-        byte[] bytes = File.ReadAllBytes(path);
-        var reader = new PipelineSpecReader(path);
-        var spec = reader.Parse(bytes, knownStages);
+        var reader = new PipelineSpecReader(path, stages);
+        var spec = reader.Parse(pipeline);
         if (reader._issues.Count > 0 || spec is null)
         {
             throw new PipelineSpecException(reader._issues);
@@ -50,60 +83,87 @@ public sealed partial class PipelineSpecReader
         return spec;
     }
 
-    private PipelineSpec? Parse(byte[] bytes, IReadOnlyCollection<string> knownStages)
+    /// <summary>Every pipeline the file defines (one for a file without <c>pipelines:</c>), all checked; every problem of any of them thrown at once.</summary>
+    public static IReadOnlyList<PipelineSpec> ReadAll(string path, StageCatalog stages)
     {
-        var stream = new YamlStream();
-        string text = new System.Text.UTF8Encoding(false).GetString(bytes);
-        try
+        var names = PipelineNames(path);
+        if (names.Count == 0)
         {
-            stream.Load(new StringReader(text));
+            return [Read(path, stages)];
         }
-        catch (YamlException e)
+
+        var specs = new List<PipelineSpec>();
+        var issues = new List<SpecIssue>();
+        foreach (string name in names)
         {
-            Issue(e.Start, $"YAML syntax error: {Innermost(e).Message}");
-            return null;
+            try
+            {
+                specs.Add(Read(path, stages, name));
+            }
+            catch (PipelineSpecException e)
+            {
+                // Problems in the shared defaults show up once per pipeline; report each once.
+                issues.AddRange(e.Issues.Where(i => !issues.Contains(i)));
+            }
         }
-        catch (InvalidOperationException)
+
+        return issues.Count > 0 ? throw new PipelineSpecException(issues) : specs;
+    }
+
+    /// <summary>The names under the file's <c>pipelines:</c> (after includes), in order; empty for a single pipeline.</summary>
+    public static IReadOnlyList<string> PipelineNames(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
         {
-            // YamlDotNet 18 throws this, without a position, when the file ends inside a flow
-            // collection; the end of the file is the only place we can honestly point to.
-            int lines = text.Split('\n').Length;
-            _issues.Add(new SpecIssue(_file, lines, 1, "YAML syntax error: the file ends inside a [...] or {...} that is never closed"));
+            throw new PipelineSpecException([new SpecIssue(path, 0, 0, "pipeline spec not found")]);
+        }
+
+        var reader = new PipelineSpecReader(path, StageCatalog.Unordered([]));
+        var root = reader.LoadWithIncludes(path, []);
+        if (reader._issues.Count > 0 || root is null)
+        {
+            throw new PipelineSpecException(reader._issues);
+        }
+
+        return PipelineNamesOf(root);
+    }
+
+    private PipelineSpec? Parse(string? pipeline)
+    {
+        if (LoadWithIncludes(_file, []) is not { } file || SelectPipeline(file, pipeline, out string? pipelineName) is not { } root)
+        {
             return null;
         }
 
-        if (stream.Documents.Count != 1)
-        {
-            _issues.Add(new SpecIssue(_file, 1, 1, $"expected exactly one YAML document, found {stream.Documents.Count}"));
-            return null;
-        }
-
-        if (AsMap(stream.Documents[0].RootNode, "the pipeline spec") is not { } root)
-        {
-            return null;
-        }
-
-        RejectUnknownKeys(root, "version", "name", "seed", "dataset", "splits", "preprocess", "profiles", "encoders", "benchmark", "stages", "output", "cache");
+        string resolved = Serialise(root);
+        RejectUnknownKeys(root, [.. TopLevelKeys.Except([IncludeKey, PipelinesKey])]);
         if (Scalar(root, "version") is { } version && version.Value != "1")
         {
-            Issue(version.Start, $"unsupported spec version '{version.Value}' (this build reads version 1)");
+            Issue(version, $"unsupported spec version '{version.Value}' (this build reads version 1)");
         }
 
-        string name = Scalar(root, "name")?.Value ?? Path.GetFileNameWithoutExtension(_file);
+        string name = Scalar(root, "name")?.Value ?? pipelineName ?? Path.GetFileNameWithoutExtension(_file);
         if (name.Length == 0 || name.AsSpan().IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name.Contains('/', StringComparison.Ordinal))
         {
-            Issue(Scalar(root, "name")?.Start ?? root.Start, $"name '{name}' cannot be used as a folder name");
+            Issue((YamlNode?)Scalar(root, "name") ?? root, $"name '{name}' cannot be used as a folder name");
         }
 
         long seed = Long(root, "seed") ?? 0;
+        var stages = ReadStages(root);
         var dataset = ReadDataset(root);
         var splits = ReadSplits(root);
         var preprocess = ReadPreprocess(root);
         var encoders = ReadEncoders(root, preprocess);
+        if (encoders.Count == 0 && stages.Contains("embed") && root.Children.TryGetValue(new YamlScalarNode("encoders"), out var encodersNode) && encodersNode is YamlSequenceNode)
+        {
+            Issue(encodersNode, "'encoders' is empty but the 'embed' stage is listed: name at least one encoder, or drop 'embed' (and what needs it) from 'stages'");
+        }
+
         var benchmark = ReadBenchmark(root);
-        var stages = ReadStages(root, knownStages);
-        string output = PathValue(root, "output") ?? Path.Combine(_baseDirectory, "reports", name);
-        string cache = PathValue(root, "cache") ?? Path.Combine(_baseDirectory, ".crlm-cache");
+        string? output = PathValue(root, "output");
+        string baseDirectory = Path.GetDirectoryName(_file)!;
+        string cache = PathValue(root, "cache") ?? Path.Combine(baseDirectory, ".crlm-cache");
         if (dataset is null)
         {
             return null;
@@ -112,8 +172,10 @@ public sealed partial class PipelineSpecReader
         return new PipelineSpec
         {
             Name = name,
-            SourcePath = Path.GetFullPath(_file),
-            SourceSha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)),
+            SourcePath = _file,
+            SourceSha256 = _files[0].Sha256,
+            SourceFiles = [.. _files],
+            ResolvedYaml = resolved,
             Seed = seed,
             Dataset = dataset,
             Splits = splits,
@@ -121,7 +183,8 @@ public sealed partial class PipelineSpecReader
             Encoders = encoders,
             Benchmark = benchmark,
             Stages = stages,
-            OutputDirectory = output,
+            OutputDirectory = output ?? Path.Combine(baseDirectory, "runs", name),
+            TimestampedRuns = output is null,
             CacheDirectory = cache,
         };
     }
@@ -130,7 +193,7 @@ public sealed partial class PipelineSpecReader
     {
         if (!root.Children.TryGetValue(new YamlScalarNode("dataset"), out var node))
         {
-            Issue(root.Start, "'dataset' is required (give either 'manifest: FILE.csv' or a 'synthetic:' block)");
+            Issue(root, "'dataset' is required (give either 'manifest: FILE.csv' or a 'synthetic:' block)");
             return null;
         }
 
@@ -139,16 +202,16 @@ public sealed partial class PipelineSpecReader
             return null;
         }
 
-        RejectUnknownKeys(map, "manifest", "synthetic", "external_sites");
+        RejectUnknownKeys(map, DatasetKeys);
         string? manifest = PathValue(map, "manifest");
         SyntheticDatasetSpec? synthetic = null;
         if (map.Children.TryGetValue(new YamlScalarNode("synthetic"), out var synthNode) && AsMap(synthNode, "'synthetic'") is { } synth)
         {
-            RejectUnknownKeys(synth, "patients", "size", "seed", "sites", "lesion_contrast", "noise", "lesion_size");
+            RejectUnknownKeys(synth, SyntheticKeys);
             string size = Scalar(synth, "size")?.Value ?? "small";
             if (size is not ("small" or "paper"))
             {
-                Issue(Scalar(synth, "size")!.Start, $"size must be 'small' or 'paper', got '{size}'");
+                Issue(Scalar(synth, "size")!, $"size must be 'small' or 'paper', got '{size}'");
             }
 
             synthetic = new SyntheticDatasetSpec
@@ -165,14 +228,60 @@ public sealed partial class PipelineSpecReader
 
         if ((manifest is null) == (synthetic is null))
         {
-            Issue(map.Start, "'dataset' needs exactly one of 'manifest' or 'synthetic'");
+            Issue(map, "'dataset' needs exactly one of 'manifest' or 'synthetic'");
         }
         else if (manifest is not null && !File.Exists(manifest))
         {
-            Issue(Scalar(map, "manifest")!.Start, $"manifest file not found: {manifest}");
+            Issue(Scalar(map, "manifest")!, $"manifest file not found: {manifest}");
         }
 
-        return new DatasetSpec { ManifestPath = manifest, Synthetic = synthetic, ExternalSites = StringList(map, "external_sites") ?? [] };
+        var external = StringList(map, "external_sites") ?? [];
+        CheckExternalSites(map, external, manifest, synthetic);
+        return new DatasetSpec { ManifestPath = manifest, Synthetic = synthetic, ExternalSites = external };
+    }
+
+    /// <summary>
+    /// An external site the cohort does not have is an error, not a warning: the run would silently evaluate
+    /// without the external test set the spec asks for (usually a typo in the site's name).
+    /// </summary>
+    private void CheckExternalSites(YamlMappingNode map, string[] external, string? manifest, SyntheticDatasetSpec? synthetic)
+    {
+        if (external.Length == 0 || !map.Children.TryGetValue(new YamlScalarNode("external_sites"), out var node) || node is not YamlSequenceNode list)
+        {
+            return;
+        }
+
+        IReadOnlyCollection<string>? sites = null;
+        if (synthetic is not null)
+        {
+            sites = synthetic.Sites ?? SyntheticSiteDefaults.Study.Select(s => s.Name).ToArray();
+        }
+        else if (manifest is not null && File.Exists(manifest))
+        {
+            try
+            {
+                sites = Crlm.Core.Cohort.ManifestValidator.Validate(manifest, checkFiles: false).Manifest.Sites().ToArray();
+            }
+            catch (Exception e) when (e is Crlm.Core.Cohort.ManifestFormatException or InvalidOperationException or IOException)
+            {
+                // The manifest itself is unreadable: the cohort stage (and `crlm validate MANIFEST.csv`) says why.
+                return;
+            }
+        }
+
+        if (sites is null || sites.Count == 0)
+        {
+            return;
+        }
+
+        for (int n = 0; n < external.Length; n++)
+        {
+            if (!sites.Contains(external[n]))
+            {
+                string source = synthetic is null ? "the manifest" : "the synthetic cohort";
+                Issue(list.Children[n], $"external site '{external[n]}' is not in {source}{Suggest(external[n], sites)} (sites: {string.Join(", ", sites)})");
+            }
+        }
     }
 
     /// <summary>A difficulty scale in its range (the generator's, so YAML and <c>crlm synth</c> accept the same values).</summary>
@@ -186,7 +295,7 @@ public sealed partial class PipelineSpecReader
         if ((minExclusive ? value <= min : value < min) || value > max)
         {
             string range = minExclusive ? Invariant($"above {min} and at most {max}") : Invariant($"from {min} to {max}");
-            Issue(Scalar(map, key)!.Start, Invariant($"'{key}' must be a number {range} (1 = default), got {value}"));
+            Issue(Scalar(map, key)!, Invariant($"'{key}' must be a number {range} (1 = default), got {value}"));
             return null;
         }
 
@@ -204,7 +313,7 @@ public sealed partial class PipelineSpecReader
         var known = SyntheticSiteDefaults.Study.Select(s => s.Name).ToArray();
         if (node is not YamlSequenceNode sequence || sequence.Children.Count == 0)
         {
-            Issue(node.Start, $"'{key}' must be a non-empty list of site names, e.g. [KAUNOS, TCIA_CRLM] (sites: {string.Join(", ", known)})");
+            Issue(node, $"'{key}' must be a non-empty list of site names, e.g. [KAUNOS, TCIA_CRLM] (sites: {string.Join(", ", known)})");
             return null;
         }
 
@@ -214,11 +323,11 @@ public sealed partial class PipelineSpecReader
             string given = (item as YamlScalarNode)?.Value ?? "";
             if (item is not YamlScalarNode || SyntheticSiteDefaults.Find(given) is not { } site)
             {
-                Issue(item.Start, $"unknown site '{given}'{Suggest(given.ToUpperInvariant(), known)} (sites: {string.Join(", ", known)})");
+                Issue(item, $"unknown site '{given}'{Suggest(given.ToUpperInvariant(), known)} (sites: {string.Join(", ", known)})");
             }
             else if (names.Contains(site.Name))
             {
-                Issue(item.Start, $"site '{site.Name}' is listed twice");
+                Issue(item, $"site '{site.Name}' is listed twice");
             }
             else
             {
@@ -236,12 +345,12 @@ public sealed partial class PipelineSpecReader
             return new SplitSpec();
         }
 
-        RejectUnknownKeys(map, "test_fraction", "folds");
+        RejectUnknownKeys(map, SplitKeys);
         var defaults = new SplitSpec();
         double fraction = Double(map, "test_fraction") ?? defaults.TestFraction;
         if (!(fraction >= 0 && fraction < 1))
         {
-            Issue(Scalar(map, "test_fraction")!.Start, $"test_fraction must be in [0, 1), got {fraction.ToString(CultureInfo.InvariantCulture)}");
+            Issue(Scalar(map, "test_fraction")!, $"test_fraction must be in [0, 1), got {fraction.ToString(CultureInfo.InvariantCulture)}");
         }
 
         return new SplitSpec { TestFraction = fraction, Folds = Int(map, "folds", min: 2, max: 100) ?? defaults.Folds };
@@ -269,7 +378,7 @@ public sealed partial class PipelineSpecReader
         var window = Numbers(map, "window", 2, "two HU values [low, high] with low < high, e.g. [-37, 171]", _ => true);
         if (window is [var low, var high] && low >= high)
         {
-            Issue(map.Children[new YamlScalarNode("window")].Start, Invariant($"'window' must be two HU values [low, high] with low < high, got [{low}, {high}]"));
+            Issue(map.Children[new YamlScalarNode("window")], Invariant($"'window' must be two HU values [low, high] with low < high, got [{low}, {high}]"));
             window = null;
         }
 
@@ -302,7 +411,7 @@ public sealed partial class PipelineSpecReader
 
         if (node is not YamlSequenceNode sequence || sequence.Children.Count != count)
         {
-            Issue(node.Start, $"'{key}' must be {expected}");
+            Issue(node, $"'{key}' must be {expected}");
             return null;
         }
 
@@ -314,7 +423,7 @@ public sealed partial class PipelineSpecReader
                 || !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out values[n])
                 || !double.IsFinite(values[n]) || !valid(values[n]))
             {
-                Issue(item.Start, $"'{key}' must be {expected}; '{(item as YamlScalarNode)?.Value}' is not allowed");
+                Issue(item, $"'{key}' must be {expected}; '{(item as YamlScalarNode)?.Value}' is not allowed");
                 return null;
             }
         }
@@ -336,22 +445,23 @@ public sealed partial class PipelineSpecReader
             return value;
         }
 
-        Issue(scalar.Start, $"'{key}' must be one of {string.Join(", ", allowed)}, got '{value}'{Suggest(value, allowed)}");
+        Issue(scalar, $"'{key}' must be one of {string.Join(", ", allowed)}, got '{value}'{Suggest(value, allowed)}");
         return null;
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private IReadOnlyList<string> ReadStages(YamlMappingNode root, IReadOnlyCollection<string> knownStages)
+    private List<string> ReadStages(YamlMappingNode root)
     {
+        var known = _stages.Names;
         if (!root.Children.TryGetValue(new YamlScalarNode("stages"), out var node))
         {
-            return knownStages.ToArray();
+            return [.. known];
         }
 
         if (node is not YamlSequenceNode sequence)
         {
-            Issue(node.Start, "'stages' must be a list of stage names");
+            Issue(node, "'stages' must be a list of stage names");
             return [];
         }
 
@@ -360,18 +470,25 @@ public sealed partial class PipelineSpecReader
         {
             if (item is not YamlScalarNode { Value: { } stage })
             {
-                Issue(item.Start, "a stage must be a name");
+                Issue(item, "a stage must be a name");
             }
-            else if (!knownStages.Contains(stage))
+            else if (!known.Contains(stage))
             {
-                Issue(item.Start, $"unknown stage '{stage}'{Suggest(stage, knownStages)} (stages: {string.Join(", ", knownStages)})");
+                Issue(item, $"unknown stage '{stage}'{Suggest(stage, known)} (stages: {string.Join(", ", known)})");
             }
             else if (names.Contains(stage))
             {
-                Issue(item.Start, $"stage '{stage}' is listed twice");
+                Issue(item, $"stage '{stage}' is listed twice");
             }
             else
             {
+                // Each stage declares what it needs; those must run before it, in this list.
+                var missing = _stages.NeedsOf(stage).Where(need => !names.Contains(need)).ToArray();
+                if (missing.Length > 0)
+                {
+                    Issue(item, $"stage '{stage}' needs {string.Join(" and ", missing.Select(m => $"'{m}'"))} listed before it (stages in order: {string.Join(", ", known)})");
+                }
+
                 names.Add(stage);
             }
         }
@@ -386,7 +503,7 @@ public sealed partial class PipelineSpecReader
             return map;
         }
 
-        Issue(node.Start, $"{what} must be a mapping of 'key: value' lines");
+        Issue(node, $"{what} must be a mapping of 'key: value' lines");
         return null;
     }
 
@@ -402,7 +519,7 @@ public sealed partial class PipelineSpecReader
             return scalar;
         }
 
-        Issue(node.Start, $"'{key}' must be a single value");
+        Issue(node, $"'{key}' must be a single value");
         return null;
     }
 
@@ -419,7 +536,7 @@ public sealed partial class PipelineSpecReader
             return value;
         }
 
-        Issue(scalar.Start, $"'{key}' must be an integer, got '{scalar.Value}'");
+        Issue(scalar, $"'{key}' must be an integer, got '{scalar.Value}'");
         return null;
     }
 
@@ -433,7 +550,7 @@ public sealed partial class PipelineSpecReader
 
         if (value < min || value > max)
         {
-            Issue(Scalar(map, key)!.Start, $"'{key}' must be between {min} and {max}, got {value}");
+            Issue(Scalar(map, key)!, $"'{key}' must be between {min} and {max}, got {value}");
             return null;
         }
 
@@ -453,7 +570,7 @@ public sealed partial class PipelineSpecReader
             return value;
         }
 
-        Issue(scalar.Start, $"'{key}' must be a number, got '{scalar.Value}'");
+        Issue(scalar, $"'{key}' must be a number, got '{scalar.Value}'");
         return null;
     }
 
@@ -467,11 +584,12 @@ public sealed partial class PipelineSpecReader
 
         if (value.Length == 0)
         {
-            Issue(scalar.Start, $"'{key}' is empty");
+            Issue(scalar, $"'{key}' is empty");
             return null;
         }
 
-        return Path.GetFullPath(Path.Combine(_baseDirectory, value));
+        // Relative to the file that holds the value: an included file's paths mean what they mean there.
+        return Path.GetFullPath(Path.Combine(Path.GetDirectoryName(FileOf(scalar))!, value));
     }
 
     private string[]? StringList(YamlMappingNode map, string key)
@@ -483,7 +601,7 @@ public sealed partial class PipelineSpecReader
 
         if (node is not YamlSequenceNode sequence || sequence.Children.Any(c => c is not YamlScalarNode))
         {
-            Issue(node.Start, $"'{key}' must be a list of names, e.g. [site_a, site_b]");
+            Issue(node, $"'{key}' must be a list of names, e.g. [site_a, site_b]");
             return null;
         }
 
@@ -497,14 +615,14 @@ public sealed partial class PipelineSpecReader
             string name = (key as YamlScalarNode)?.Value ?? "";
             if (!known.Contains(name))
             {
-                Issue(key.Start, $"unknown key '{name}'{Suggest(name, known)} (allowed here: {string.Join(", ", known)})");
+                Issue(key, $"unknown key '{name}'{Suggest(name, known)} (allowed here: {string.Join(", ", known)})");
             }
         }
     }
 
     private static string Suggest(string given, IEnumerable<string> options)
     {
-        var best = options.Select(o => (Option: o, Distance: Levenshtein(given, o))).MinBy(x => x.Distance);
+        var best = options.Select(o => (Option: o, Distance: Levenshtein(given, o))).DefaultIfEmpty().MinBy(x => x.Distance);
         return best.Option is not null && best.Distance <= Math.Max(2, given.Length / 3) ? $"; did you mean '{best.Option}'?" : "";
     }
 
@@ -527,6 +645,4 @@ public sealed partial class PipelineSpecReader
     }
 
     private static Exception Innermost(Exception e) => e.InnerException is { } inner ? Innermost(inner) : e;
-
-    private void Issue(Mark mark, string message) => _issues.Add(new SpecIssue(_file, (int)mark.Line, (int)mark.Column, message));
 }

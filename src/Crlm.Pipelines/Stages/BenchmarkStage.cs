@@ -28,6 +28,8 @@ public sealed class BenchmarkStage(IBenchmarkLearner? learner) : IPipelineStage
 
     public string Description => "search, refit and evaluate the SMOTE -> PCA -> logistic-regression model on each encoder (Table 3)";
 
+    public IReadOnlyList<string> Needs { get; } = ["split", "embed"];
+
     public StageOutcome Run(StageContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

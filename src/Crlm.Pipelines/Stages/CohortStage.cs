@@ -15,6 +15,8 @@ public sealed class CohortStage : IPipelineStage
 
     public string Description => "load and validate the cohort manifest";
 
+    public IReadOnlyList<string> Needs { get; } = [];
+
     public StageOutcome Run(StageContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

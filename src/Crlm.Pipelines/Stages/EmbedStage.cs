@@ -30,6 +30,9 @@ public sealed class EmbedStage(IVolumeEncoderFactory? factory) : IPipelineStage
 
     public string Description => "turn every preprocessed scan into one vector per encoder (cached by content)";
 
+    // Not "preprocess": an encoder makes its own boxes through the same cache when the preprocess stage did not run.
+    public IReadOnlyList<string> Needs { get; } = ["cohort", "split"];
+
     public StageOutcome Run(StageContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -26,6 +26,8 @@ public sealed class PreprocessStage : IPipelineStage
 
     public string Description => "resample, crop a box centred on the liver, window and normalise every scan (cached)";
 
+    public IReadOnlyList<string> Needs { get; } = ["cohort"];
+
     public StageOutcome Run(StageContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -13,6 +13,8 @@ public sealed class SplitStage : IPipelineStage
 
     public string Description => "patient-level train/test split and cross-validation folds";
 
+    public IReadOnlyList<string> Needs { get; } = ["cohort"];
+
     public StageOutcome Run(StageContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -28,7 +28,7 @@ public sealed class EncoderSpecReaderTests
         Assert.Equal((-50.0, 200.0), (only.Profile.Preprocess.WindowLow, only.Profile.Preprocess.WindowHigh));
         Assert.Equal(Normalisation.None, only.Profile.Preprocess.Normalisation);
 
-        Assert.Empty(Read(folder, "encoders: []\n").Encoders);
+        Assert.Empty(Read(folder, "encoders: []\nstages: [cohort, split, preprocess]\n").Encoders);
     }
 
     [Fact]

@@ -22,9 +22,9 @@ public class PipelineRunnerTests
         public void Progress(string stage, int done, int total) => Events.Add($"progress {stage} {done}/{total}");
     }
 
-    private static PipelineSpec Spec(TempFolder folder, string manifest, string extra = "")
+    private static PipelineSpec Spec(TempFolder folder, string manifest, string extra = "", string external = "[X]")
     {
-        string path = folder.Write("spec.yaml", $"name: t\nseed: 5\ndataset:\n  manifest: {manifest}\n  external_sites: [X]\n{extra}output: out\n");
+        string path = folder.Write("spec.yaml", $"name: t\nseed: 5\ndataset:\n  manifest: {manifest}\n  external_sites: {external}\n{extra}output: out\n");
         return PipelineSpecReader.Read(path, PipelineRunner.DefaultStageNames());
     }
 
@@ -58,9 +58,9 @@ public class PipelineRunnerTests
         using var folder = new TempFolder();
         string manifest = TinyCohort.Write(folder.Path, ["A", "B"], 5);
         var runner = new PipelineRunner(PipelineRunner.DefaultStages(), new SilentRunObserver(), TimeProvider.System);
-        var first = runner.Run(Spec(folder, manifest));
+        var first = runner.Run(Spec(folder, manifest, external: "[]"));
         byte[] splits = File.ReadAllBytes(folder.File("out/splits.csv"));
-        var second = runner.Run(Spec(folder, manifest));
+        var second = runner.Run(Spec(folder, manifest, external: "[]"));
         Assert.Equal(splits, File.ReadAllBytes(folder.File("out/splits.csv")));
         Assert.Equal(first.DataSha256, second.DataSha256);
     }
@@ -72,7 +72,7 @@ public class PipelineRunnerTests
         string manifest = TinyCohort.Write(folder.Path, ["A"], 1);
         File.AppendAllText(manifest, "p9,s9,A,portal_venous,benign,img/none.nii.gz,liver/none.nii.gz,,,,\n");
         var record = new PipelineRunner(PipelineRunner.DefaultStages(), new SilentRunObserver(), TimeProvider.System)
-            .Run(Spec(folder, manifest));
+            .Run(Spec(folder, manifest, external: "[]"));
 
         Assert.Equal("failed", record.Status);
         var stage = Assert.Single(record.Stages);
@@ -80,5 +80,56 @@ public class PipelineRunnerTests
         Assert.Contains("manifest.csv:5: column 'label': error: unknown label 'benign'", stage.Error, StringComparison.Ordinal);
         Assert.Contains("unknown label 'benign'", File.ReadAllText(folder.File("out/cohort/validation.txt")), StringComparison.Ordinal);
         Assert.False(File.Exists(folder.File("out/splits.csv")));
+    }
+}
+
+public class PipelineRunnerSelectionTests
+{
+    private static PipelineSpec Spec(TempFolder folder, string manifest, string extra = "") =>
+        PipelineSpecReader.Read(folder.Write("spec.yaml", $"name: t\nseed: 5\ndataset:\n  manifest: {manifest}\nsplits:\n  folds: 2\n{extra}"), PipelineRunner.DefaultCatalog());
+
+    [Fact]
+    public void Only_runs_the_stage_with_what_it_needs_as_prerequisites_and_skips_the_rest()
+    {
+        using var folder = new TempFolder();
+        var spec = Spec(folder, TinyCohort.Write(folder.Path, ["A"], 3), "stages: [cohort, split, preprocess, embed, benchmark]\n");
+        var only = PipelineRunner.Plan(spec, PipelineRunner.DefaultCatalog(), new RunSelection(Only: "embed"));
+        Assert.Equal(
+            [("cohort", StageRole.Prerequisite), ("split", StageRole.Prerequisite), ("preprocess", StageRole.Skipped), ("embed", StageRole.Run), ("benchmark", StageRole.Skipped)],
+            only.Select(p => (p.Name, p.Role)));
+        var from = PipelineRunner.Plan(spec, PipelineRunner.DefaultCatalog(), new RunSelection(From: "preprocess"));
+        Assert.Equal(
+            [StageRole.Prerequisite, StageRole.Prerequisite, StageRole.Run, StageRole.Run, StageRole.Run],
+            from.Select(p => p.Role));
+        Assert.Throws<ArgumentException>(() => PipelineRunner.Plan(spec with { Stages = ["cohort"] }, PipelineRunner.DefaultCatalog(), new RunSelection(Only: "split")));
+    }
+
+    [Fact]
+    public void A_run_without_output_gets_its_own_timestamped_folder_with_the_resolved_spec_and_a_full_record()
+    {
+        using var folder = new TempFolder();
+        var spec = Spec(folder, TinyCohort.Write(folder.Path, ["A"], 3), "stages: [cohort, split]\n");
+        var record = new PipelineRunner(PipelineRunner.DefaultStages(), new SilentRunObserver(), TimeProvider.System)
+            .Run(spec, new RunOptions { Selection = new RunSelection(Only: "split"), Versions = new Dictionary<string, string> { ["ML.NET"] = "x" } });
+
+        Assert.Equal(folder.File("runs/t"), Path.GetDirectoryName(record.RunDirectory));
+        Assert.Matches(@"^\d{8}-\d{6}-[0-9a-f]{8}$", Path.GetFileName(record.RunDirectory));
+        Assert.EndsWith(spec.ResolvedHash8, record.RunDirectory, StringComparison.Ordinal);
+        Assert.Equal(spec.ResolvedYaml, File.ReadAllText(Path.Combine(record.RunDirectory, "spec.resolved.yaml")));
+        Assert.Equal(["prerequisite", "run"], record.Stages.Select(s => s.Role));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(record.RunDirectory, "run.json")));
+        var root = json.RootElement;
+        Assert.Equal("split", root.GetProperty("only").GetString());
+        Assert.Equal(0, root.GetProperty("exit_code").GetInt32());
+        Assert.Equal(5, root.GetProperty("seeds").GetProperty("spec").GetInt64());
+        Assert.Equal("x", root.GetProperty("versions").GetProperty("ML.NET").GetString());
+        Assert.True(root.GetProperty("peak_working_set_bytes").GetInt64() > 0);
+        Assert.Equal(64, root.GetProperty("spec_files")[0].GetProperty("sha256").GetString()!.Length);
+        Assert.True(root.GetProperty("data_files").GetInt32() > 0);
+        Assert.True(root.GetProperty("stages")[0].GetProperty("seconds").GetDouble() >= 0);
+
+        // A second run of the same spec gets a folder of its own.
+        var again = new PipelineRunner(PipelineRunner.DefaultStages(), new SilentRunObserver(), TimeProvider.System).Run(spec);
+        Assert.NotEqual(record.RunDirectory, again.RunDirectory);
     }
 }

@@ -53,7 +53,8 @@ public class PipelineSpecReaderTests
         Assert.Equal(Stages, spec.Stages);
         Assert.Equal(40, spec.Dataset.Synthetic!.Patients);
         Assert.Equal("small", spec.Dataset.Synthetic.Size);
-        Assert.Equal(folder.File("reports/p"), spec.OutputDirectory);
+        Assert.Equal(folder.File("runs/p"), spec.OutputDirectory);
+        Assert.True(spec.TimestampedRuns);
     }
 
     [Fact]
