@@ -23,7 +23,7 @@ internal static class RunCommand
         };
         command.SetAction((parse, cancellation) =>
         {
-            var stages = PipelineRunner.DefaultStages(new EncoderFactory(), new TabularBenchmarkLearner());
+            var stages = PipelineRunner.DefaultStages(new EncoderFactory(), new TabularBenchmarkLearner(), new HtmlRunReporter());
             var catalog = PipelineRunner.CatalogOf(stages);
             var selection = new RunSelection(parse.GetValue(from), parse.GetValue(only));
             PipelineSpec pipeline;

@@ -7,6 +7,7 @@ using Crlm.Core.IO;
 using Crlm.Pipelines.Specs;
 using Crlm.Pipelines.Benchmark;
 using Crlm.Pipelines.Embedding;
+using Crlm.Pipelines.Reporting;
 using Crlm.Pipelines.Stages;
 
 namespace Crlm.Pipelines.Running;
@@ -19,11 +20,11 @@ public sealed class PipelineRunner(IReadOnlyList<IPipelineStage> stages, IRunObs
 {
     /// <summary>
     /// Every stage this build knows, in their natural order; <paramref name="encoders"/> makes the embed stage's
-    /// encoders and <paramref name="learner"/> is the benchmark stage's model (the CLI passes the real ones; without
-    /// them those stages report that they have none).
+    /// encoders, <paramref name="learner"/> is the benchmark stage's model and <paramref name="reporter"/> the report
+    /// stage's writer (the CLI passes the real ones; without them those stages report that they have none).
     /// </summary>
-    public static IReadOnlyList<IPipelineStage> DefaultStages(IVolumeEncoderFactory? encoders = null, IBenchmarkLearner? learner = null) =>
-        [new CohortStage(), new SplitStage(), new PreprocessStage(), new EmbedStage(encoders), new BenchmarkStage(learner)];
+    public static IReadOnlyList<IPipelineStage> DefaultStages(IVolumeEncoderFactory? encoders = null, IBenchmarkLearner? learner = null, IRunReporter? reporter = null) =>
+        [new CohortStage(), new SplitStage(), new PreprocessStage(), new EmbedStage(encoders), new BenchmarkStage(learner), new ReportStage(reporter)];
 
     public static IReadOnlyList<string> DefaultStageNames() => DefaultStages().Select(s => s.Name).ToArray();
 
@@ -150,10 +151,20 @@ public sealed class PipelineRunner(IReadOnlyList<IPipelineStage> stages, IRunObs
                 status = "failed";
                 break;
             }
+
+            // run.json after every stage, so a crash leaves a record of what finished and the report stage can read
+            // the run so far; the final write below replaces it.
+            WriteRecord(Record("running"));
         }
 
-        var finished = clock.GetUtcNow();
-        var record = new RunRecord
+        var final = Record(status);
+        WriteRecord(final);
+        return final;
+
+        void WriteRecord(RunRecord record) =>
+            AtomicFile.WriteAllText(Path.Combine(runDirectory, "run.json"), JsonSerializer.Serialize(record, RunJson.Options));
+
+        RunRecord Record(string status) => new()
         {
             Name = spec.Name,
             Spec = spec.SourcePath,
@@ -169,17 +180,15 @@ public sealed class PipelineRunner(IReadOnlyList<IPipelineStage> stages, IRunObs
             DataFiles = state.FileSha256.Count,
             EncoderFiles = encoderFiles,
             Status = status,
-            ExitCode = status == "completed" ? 0 : 1,
+            ExitCode = status switch { "completed" => 0, "running" => null, _ => 1 },
             Started = started,
-            Finished = finished,
-            Seconds = Math.Round((finished - started).TotalSeconds, 3),
+            Finished = clock.GetUtcNow(),
+            Seconds = Math.Round((clock.GetUtcNow() - started).TotalSeconds, 3),
             PeakWorkingSetBytes = PeakWorkingSet(),
-            Stages = records,
+            Stages = records.ToArray(),
             Versions = Versions(options.Versions),
             ReportPath = state.ReportPath,
         };
-        AtomicFile.WriteAllText(Path.Combine(runDirectory, "run.json"), JsonSerializer.Serialize(record, RunJson.Options));
-        return record;
     }
 
     private static long PeakWorkingSet()

@@ -63,11 +63,11 @@ public sealed record RunRecord
 
     public IReadOnlyList<EncoderFileRecord> EncoderFiles { get; init; } = [];
 
-    /// <summary>"completed" or "failed".</summary>
+    /// <summary>"completed" or "failed"; "running" in the copy written after each stage while later ones run.</summary>
     public required string Status { get; init; }
 
-    /// <summary>What `crlm run` exits with for this status: 0 completed, 1 failed.</summary>
-    public int ExitCode { get; init; }
+    /// <summary>What `crlm run` exits with for this status: 0 completed, 1 failed; null while running.</summary>
+    public int? ExitCode { get; init; }
 
     public DateTimeOffset Started { get; init; }
 
