@@ -111,6 +111,32 @@ public class CliTests
     }
 
     [Fact]
+    public void Run_ends_with_the_report_path_and_the_report_is_self_contained_and_escaped()
+    {
+        using var folder = new TempFolder();
+        string manifest = TinyCohort.Write(folder.Path, ["A", "B<script>alert(1)</script>"], 3);
+        string spec = folder.Write("spec.yaml", $"name: tiny\ndataset:\n  manifest: {manifest}\nsplits:\n  folds: 2\nstages: [cohort, split, report]\n");
+        var (code, output, err) = Crlm("run", spec);
+        Assert.True(code == 0, output + err);
+
+        // The report's path is the last line, under reports/NAME/ beside the spec, named after the run folder.
+        string last = output.TrimEnd().Split('\n')[^1].Trim();
+        Assert.StartsWith("report: ", last, StringComparison.Ordinal);
+        string report = last["report: ".Length..];
+        Assert.Equal(folder.File("reports/tiny"), Path.GetDirectoryName(report));
+        string runFolder = Path.GetFileNameWithoutExtension(report);
+        Assert.True(File.Exists(folder.File($"runs/tiny/{runFolder}/report.html")), "the run folder keeps its own copy");
+
+        string html = File.ReadAllText(report);
+        Assert.Contains("id=\"run-summary\"", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"cohort\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html, StringComparison.Ordinal);
+        // Nothing loaded from elsewhere: every src/href is inline data or an in-page anchor (SVG's xmlns is a name, not a load).
+        Assert.DoesNotMatch(@"(src|href)\s*=\s*""(?!data:|#)", html);
+    }
+
+    [Fact]
     public void Validate_takes_a_spec_reports_every_mistake_with_its_position_and_summarises_a_valid_one()
     {
         using var folder = new TempFolder();
