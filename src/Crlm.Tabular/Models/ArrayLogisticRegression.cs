@@ -31,15 +31,7 @@ internal static class ArrayLogisticRegression
     /// <returns>The coefficients and the bias.</returns>
     public static (double[] Weights, double Bias) Fit(ReadOnlySpan<float> features, int count, int dimension, ReadOnlySpan<bool> labels, ReadOnlySpan<float> weights, BenchmarkModelConfig config)
     {
-        double weightSum = count;
-        if (weights.Length > 0)
-        {
-            weightSum = 0;
-            foreach (float w in weights)
-            {
-                weightSum += w;
-            }
-        }
+        double weightSum = LbfgsRegularization.WeightSum(weights, count);
 
         // The float-rounded weights ML.NET receives, so both solve the same problem.
         var reg = LbfgsRegularization.From(config, count, weightSum);

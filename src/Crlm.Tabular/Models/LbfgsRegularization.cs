@@ -15,6 +15,23 @@ namespace Crlm.Tabular.Models;
 /// </remarks>
 public readonly record struct LbfgsRegularization(float L1Weight, float L2Weight)
 {
+    /// <summary>W = Σ sᵢ, or the row count when <paramref name="weights"/> is empty (every weight 1).</summary>
+    public static double WeightSum(ReadOnlySpan<float> weights, int rowCount)
+    {
+        if (weights.IsEmpty)
+        {
+            return rowCount;
+        }
+
+        double sum = 0;
+        foreach (float w in weights)
+        {
+            sum += w;
+        }
+
+        return sum;
+    }
+
     public static LbfgsRegularization From(BenchmarkModelConfig config, int rowCount, double weightSum)
     {
         ArgumentNullException.ThrowIfNull(config);

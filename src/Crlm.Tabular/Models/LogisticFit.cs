@@ -35,15 +35,7 @@ public static class LogisticFit
     {
         ArgumentNullException.ThrowIfNull(ml);
         ArgumentNullException.ThrowIfNull(config);
-        double weightSum = count;
-        if (weights.Length > 0)
-        {
-            weightSum = 0;
-            foreach (float w in weights)
-            {
-                weightSum += w;
-            }
-        }
+        double weightSum = LbfgsRegularization.WeightSum(weights, count);
 
         var reg = LbfgsRegularization.From(config, count, weightSum);
         // Straight over the arrays: LoadFromEnumerable's reflection and row objects cost more than the fit itself.

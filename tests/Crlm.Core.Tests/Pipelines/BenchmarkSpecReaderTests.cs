@@ -9,14 +9,9 @@ namespace Crlm.Core.Tests.Pipelines;
 /// <summary>The spec's 'benchmark:' block: defaults, values, and every mistake named at its line and column.</summary>
 public sealed class BenchmarkSpecReaderTests
 {
-    private static PipelineSpec Read(TempFolder folder, string yaml)
-    {
-        folder.Write("m.csv", "x");
-        return PipelineSpecReader.Read(folder.Write("p.yaml", "dataset:\n  manifest: m.csv\n" + yaml), PipelineRunner.DefaultStageNames());
-    }
+    private static PipelineSpec Read(TempFolder folder, string yaml) => SpecReading.Read(folder, yaml);
 
-    private static string[] Errors(TempFolder folder, string yaml) =>
-        Assert.Throws<PipelineSpecException>(() => Read(folder, yaml)).Issues.Select(i => i.ToString()).ToArray();
+    private static string[] Errors(TempFolder folder, string yaml) => SpecReading.Errors(folder, yaml);
 
     [Fact]
     public void Without_a_benchmark_block_the_study_defaults_apply_and_the_stage_is_known()

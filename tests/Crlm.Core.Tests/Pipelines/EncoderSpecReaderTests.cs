@@ -9,14 +9,9 @@ namespace Crlm.Core.Tests.Pipelines;
 /// <summary>The spec's 'profiles:' and 'encoders:' blocks: what they mean, and every mistake named at its line and column.</summary>
 public sealed class EncoderSpecReaderTests
 {
-    private static PipelineSpec Read(TempFolder folder, string yaml)
-    {
-        folder.Write("m.csv", "x");
-        return PipelineSpecReader.Read(folder.Write("p.yaml", "dataset:\n  manifest: m.csv\n" + yaml), PipelineRunner.DefaultStageNames());
-    }
+    private static PipelineSpec Read(TempFolder folder, string yaml) => SpecReading.Read(folder, yaml);
 
-    private static string[] Errors(TempFolder folder, string yaml) =>
-        Assert.Throws<PipelineSpecException>(() => Read(folder, yaml)).Issues.Select(i => i.ToString()).ToArray();
+    private static string[] Errors(TempFolder folder, string yaml) => SpecReading.Errors(folder, yaml);
 
     [Fact]
     public void A_spec_without_encoders_gets_the_built_in_radiomics_and_an_empty_list_stays_empty()
