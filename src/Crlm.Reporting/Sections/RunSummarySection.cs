@@ -49,13 +49,14 @@ public sealed class RunSummarySection : IReportSectionSource
         var facts = new List<IReadOnlyList<string>>
         {
             Row("run", Json.Text(root, "name")),
-            Row("status", Json.Text(root, "status")),
+            // The report stage reads the run.json written after the stage before it, so its own run shows "running".
+            Row("status", Json.Text(root, "status") is "running" ? "completed up to this report (written by the run's last stage)" : Json.Text(root, "status")),
             Row("spec", Json.Text(root, "spec")),
             Row("spec sha256", Json.Text(root, "spec_sha256")),
             Row("data sha256", Json.Text(root, "data_sha256")),
             Row("seed", Json.Text(root, "seed")),
             Row("started", started),
-            Row("finished", finished),
+            Row(Json.Text(root, "status") is "running" ? "last stage before the report finished" : "finished", finished),
             Row("wall time", wall),
             Row("run folder", run.Directory),
         };
