@@ -28,7 +28,7 @@ public class ReportWriterTests
         }
 
         Assert.Equal(3, Regex.Count(html, "<svg[ >]")); // ROC, search history, timings
-        Assert.Equal(2, Regex.Count(html, "src=\"data:image/png;base64,"));
+        Assert.Equal(4, Regex.Count(html, "src=\"data:image/png;base64,")); // per sample: original with the box, the box
         Assert.Contains("5f1c0c0ffee", html, StringComparison.Ordinal); // spec hash
         Assert.Contains("0.750 [0.610, 0.870]", html, StringComparison.Ordinal); // test AUC with its CI
         Assert.Contains("fmcib (winner)", html, StringComparison.Ordinal);

@@ -7,7 +7,8 @@ namespace Crlm.Pipelines.Stages;
 /// <summary>
 /// Brings the cohort in: takes the manifest the spec names (or synthesises the embedded cohort),
 /// runs every manifest check, and stops the run on any error, listing each with its line and column.
-/// Writes cohort/validation.txt and records the data's content hash.
+/// Writes cohort/validation.txt, cohort/manifest.csv (the manifest with absolute paths, for readers of the run
+/// folder such as the report) and records the data's content hash.
 /// </summary>
 public sealed class CohortStage : IPipelineStage
 {
@@ -62,6 +63,7 @@ public sealed class CohortStage : IPipelineStage
         }
 
         var manifest = report.Manifest;
+        AtomicFile.WriteAllText(context.OutputPath(ResolvedManifest.RelativePath), ResolvedManifest.Text(manifest));
         context.State.Manifest = manifest;
         context.State.ExternalSites = external;
         var files = DataFiles(manifest);

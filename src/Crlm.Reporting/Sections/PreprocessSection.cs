@@ -1,4 +1,5 @@
 using System.Globalization;
+using Crlm.Core.Cohort;
 using Crlm.Core.IO;
 using Crlm.Core.IO.Nifti;
 using Crlm.Core.Imaging;
@@ -10,7 +11,9 @@ namespace Crlm.Reporting.Sections;
 /// <summary>
 /// What preprocessing did (preprocess/scans.csv): scan counts, liver and lesion voxels, normalisation, warnings; and a
 /// few sample slices, the axial slice of a preprocessed box with the most liver, the liver outlined in amber and
-/// lesions in red, so a reader sees that the box is centred on the liver and windowed sensibly.
+/// lesions in red, so a reader sees that the box is centred on the liver and windowed sensibly; beside each, the
+/// original CT through the box centre with the box's footprint (<see cref="OriginalSlice"/>), so a reader sees where
+/// in the abdomen the crop was taken.
 /// </summary>
 public sealed class PreprocessSection : IReportSectionSource
 {
@@ -50,25 +53,52 @@ public sealed class PreprocessSection : IReportSectionSource
         };
         var blocks = new List<ReportBlock> { new TableBlock("Preprocessed scans", ["measure", "value"], summary) };
 
-        var samples = new List<ImageBlock>();
+        var originals = OriginalScans(run);
         var failures = new List<string>();
+        var originalNotes = new List<string>();
         foreach (var row in SampleRows(scans))
         {
             string image = scans.Cell(row, "image"), mask = scans.Cell(row, "liver_mask"), lesion = scans.Cell(row, "lesion_mask");
-            string scanId = scans.Cell(row, "scan_id");
+            string scanId = scans.Cell(row, "scan_id"), patientId = scans.Cell(row, "patient_id");
+            var pictures = new List<ImageBlock>();
+            if (originals is not null)
+            {
+                try
+                {
+                    pictures.Add(originals.TryGetValue((patientId, scanId), out var source)
+                        ? OriginalSlice.Image(scanId, patientId, image, source.Image, source.LiverMask, source.LiverLabel)
+                        : throw new InvalidDataException($"not in {ResolvedManifest.RelativePath}"));
+                }
+                catch (Exception e) when (IsUnreadable(e))
+                {
+                    originalNotes.Add($"scan {scanId}: {e.Message}");
+                }
+            }
+
             try
             {
-                samples.Add(SliceImage(scanId, scans.Cell(row, "patient_id"), image, mask, lesion.Length > 0 ? lesion : null));
+                pictures.Add(SliceImage(scanId, patientId, image, mask, lesion.Length > 0 ? lesion : null));
             }
-            catch (Exception e) when (e is IOException or InvalidDataException or NiftiFormatException or UnauthorizedAccessException or ArgumentException)
+            catch (Exception e) when (IsUnreadable(e))
             {
                 failures.Add($"scan {scanId}: {e.Message}");
             }
+
+            // One row per scan: the original with the crop box beside the box it became.
+            if (pictures.Count > 0)
+            {
+                blocks.Add(new ImageRowBlock(pictures));
+            }
         }
 
-        if (samples.Count > 0)
+        if (originals is null && scans.Rows.Count > 0)
         {
-            blocks.Add(new ImageRowBlock(samples));
+            originalNotes.Add($"{ResolvedManifest.RelativePath} not found (a run from before the cohort stage kept it)");
+        }
+
+        if (originalNotes.Count > 0)
+        {
+            blocks.Add(new TextBlock("Original CT slices that could not be drawn (the source files may have been moved or deleted): " + string.Join("; ", originalNotes)));
         }
 
         if (failures.Count > 0)
@@ -79,8 +109,36 @@ public sealed class PreprocessSection : IReportSectionSource
         return new ReportSection(Id, Title, blocks);
     }
 
+    private static bool IsUnreadable(Exception e) =>
+        e is IOException or InvalidDataException or NiftiFormatException or UnauthorizedAccessException or ArgumentException;
+
+    /// <summary>Where a scan's original image and liver mask are, from the cohort stage's copy of the manifest.</summary>
+    private sealed record OriginalSource(string Image, string LiverMask, int? LiverLabel);
+
+    /// <summary>The original files of every scan by (patient, scan), or null when the run folder has no manifest copy.</summary>
+    private static Dictionary<(string Patient, string Scan), OriginalSource>? OriginalScans(RunArtifacts run)
+    {
+        var file = run.Csv(ResolvedManifest.RelativePath);
+        if (file is null)
+        {
+            return null;
+        }
+
+        var manifest = new CsvColumns(file);
+        var byScan = new Dictionary<(string, string), OriginalSource>();
+        foreach (var row in manifest.Rows)
+        {
+            // The preprocess stage honours a per-scan liver_label column (TotalSegmentator's liver is 5); so does the outline.
+            int? label = int.TryParse(manifest.Cell(row, "liver_label"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int l) && l > 0 ? l : null;
+            byScan.TryAdd((manifest.Cell(row, "patient_id"), manifest.Cell(row, "scan_id")),
+                new OriginalSource(manifest.Cell(row, "image"), manifest.Cell(row, "liver_mask"), label));
+        }
+
+        return byScan;
+    }
+
     /// <summary>Up to <see cref="SampleCount"/> scans spread over the table, lesion-annotated scans first (they show more).</summary>
-    private static IEnumerable<Crlm.Core.Cohort.CsvRow> SampleRows(CsvColumns scans) =>
+    private static IEnumerable<CsvRow> SampleRows(CsvColumns scans) =>
         scans.Rows
             .Select((row, i) => (row, i))
             .OrderBy(p => scans.Cell(p.row, "lesion_voxels").Length > 0 && scans.Cell(p.row, "lesion_voxels") != "0" ? 0 : 1)

@@ -53,6 +53,30 @@ public class PipelineRunnerTests
     }
 
     [Fact]
+    public void The_cohort_stage_keeps_a_copy_of_the_manifest_with_absolute_paths_in_the_run_folder()
+    {
+        using var folder = new TempFolder();
+        string manifest = TinyCohort.Write(folder.Path, ["A"], 1); // paths relative to the manifest's folder
+        new PipelineRunner(PipelineRunner.DefaultStages(), new SilentRunObserver(), TimeProvider.System)
+            .Run(Spec(folder, manifest, "stages: [cohort]\n", external: "[]"));
+
+        var copy = Crlm.Core.Cohort.CsvTable.Read(folder.File("out/cohort/manifest.csv"));
+        Assert.Equal(TinyCohort.Header.Split(','), copy.Header);
+        Assert.Equal(3, copy.Rows.Count);
+        foreach (var row in copy.Rows)
+        {
+            foreach (int column in new[] { 5, 6, 7 }) // image, liver_mask, lesion_mask
+            {
+                Assert.True(Path.IsPathRooted(row.Cells[column]), row.Cells[column]);
+                Assert.True(File.Exists(row.Cells[column]), row.Cells[column]);
+            }
+        }
+
+        Assert.Equal("A-crlm-0-pv", copy.Rows[0].Cells[1]);
+        Assert.Equal("50", copy.Rows[0].Cells[9]); // other cells as written
+    }
+
+    [Fact]
     public void Same_spec_and_seed_give_identical_outputs()
     {
         using var folder = new TempFolder();

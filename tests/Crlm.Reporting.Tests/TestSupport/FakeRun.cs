@@ -27,6 +27,13 @@ internal static class FakeRun
         Directory.CreateDirectory(boxes);
         WriteBox(boxes, "a", withLesion: true);
         WriteBox(boxes, "b", withLesion: false);
+        string originals = Path.Combine(dir, "originals");
+        WriteOriginal(Path.Combine(originals, "a"), OriginalGrid);
+        WriteOriginal(Path.Combine(originals, "b"), OriginalGrid);
+        Write(dir, "cohort/manifest.csv",
+            "patient_id,scan_id,site,phase,label,image,liver_mask,lesion_mask,lesions_complete,age,sex\n" +
+            $"{q(patient)},{q(patient + "-s1")},{q(site)},portal_venous,crlm,{originals}/a/image.nii.gz,{originals}/a/liver.nii.gz,,false,60,F\n" +
+            $"P002,P002-s1,UMEA,arterial,negative,{originals}/b/image.nii.gz,{originals}/b/liver.nii.gz,,false,70,M\n");
         Write(dir, "preprocess/scans.csv",
             "patient_id,scan_id,key,image,liver_mask,lesion_mask,liver_voxels,lesion_voxels,crop_start,norm_mean,norm_std,warnings\n" +
             $"{q(patient)},{q(patient + "-s1")},k1,{boxes}/a/image.nii.gz,{boxes}/a/liver.nii.gz,{boxes}/a/lesions.nii.gz,900,40,0 0 0,0.1,1.0,0\n" +
@@ -95,6 +102,39 @@ internal static class FakeRun
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, content);
         return path;
+    }
+
+    /// <summary>
+    /// The original CT grid the fake boxes were cropped from: 40x36x10 at 1 mm, RAS, placed so that the boxes (24x20x6,
+    /// origin 0) cover canonical voxels i 4..27, j 10..29, k 2..7, off-centre on both axes so a mirrored display shows.
+    /// </summary>
+    public static readonly VolumeGeometry OriginalGrid = new(new Int3(40, 36, 10), new Vec3(1, 1, 1), new Vec3(-4, -10, -2), Matrix3.Identity);
+
+    /// <summary>
+    /// An original CT (int16 HU) and liver mask on <paramref name="grid"/>, drawn in world coordinates: the liver is the
+    /// boxes' ellipse (centre x 12, y 10 mm), 60 HU in a -100 HU body; the same picture whatever the grid's orientation.
+    /// </summary>
+    public static void WriteOriginal(string folder, VolumeGeometry grid)
+    {
+        var image = new Volume<short>(grid);
+        var liver = new Volume<byte>(grid);
+        for (int k = 0; k < grid.Size.Z; k++)
+        {
+            for (int j = 0; j < grid.Size.Y; j++)
+            {
+                for (int i = 0; i < grid.Size.X; i++)
+                {
+                    var p = grid.IndexToWorld(i, j, k);
+                    bool inLiver = Math.Pow((p.X - 12) / 9.0, 2) + Math.Pow((p.Y - 10) / 7.0, 2) < 1;
+                    liver[i, j, k] = (byte)(inLiver ? 1 : 0);
+                    image[i, j, k] = (short)(inLiver ? 60 : -100);
+                }
+            }
+        }
+
+        Directory.CreateDirectory(folder);
+        NiftiWriter.Write(Path.Combine(folder, "image.nii.gz"), image);
+        NiftiWriter.Write(Path.Combine(folder, "liver.nii.gz"), liver);
     }
 
     /// <summary>A 24x20x6 box: a noisy elliptical "liver" with a bright lesion, as the preprocess stage stores it.</summary>
