@@ -8,7 +8,7 @@ namespace Crlm.Core.Tests.Synthetic;
 /// every site, class and phase, committed under docs/gallery. Regenerate it with
 /// <c>CRLM_GALLERY_DIR=docs/gallery dotnet test tests/Crlm.Core.Tests/Crlm.Core.Tests.csproj -c Release --filter FullyQualifiedName~SyntheticGalleryTests</c>;
 /// without the variable one strip is rendered to a temporary folder and checked, to keep the
-/// suite fast. Generation timing: set CRLM_SYNTH_TIMING to a folder (see docs/synthetic-cohort.md).
+/// suite fast. Generation timing: bench/synthetic/run.sh.
 /// </summary>
 public class SyntheticGalleryTests
 {
