@@ -81,24 +81,4 @@ static object Summary(double[] times)
 }
 
 // patient_id, label, [site], f0..fN (the peer's CSV format).
-static List<ModelRow> ReadCsv(string path)
-{
-    var lines = File.ReadAllLines(path);
-    var header = lines[0].Split(',');
-    int pid = Array.IndexOf(header, "patient_id");
-    int label = Array.IndexOf(header, "label");
-    int site = Array.IndexOf(header, "site");
-    int[] features = [.. Enumerable.Range(0, header.Length).Where(i => header[i].Length > 1 && header[i][0] == 'f' && header[i][1..].All(char.IsDigit))];
-    var rows = new List<ModelRow>();
-    foreach (var line in lines.Skip(1).Where(l => l.Length > 0))
-    {
-        var cells = line.Split(',');
-        rows.Add(new ModelRow(
-            [.. features.Select(i => float.Parse(cells[i], CultureInfo.InvariantCulture))],
-            cells[label] == "1",
-            cells[pid],
-            site >= 0 ? cells[site] : "all"));
-    }
-
-    return rows;
-}
+static List<ModelRow> ReadCsv(string path) => PeerEmbeddingTable.Read(path);

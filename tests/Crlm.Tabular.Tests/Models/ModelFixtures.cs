@@ -24,28 +24,8 @@ internal static class ModelFixtures
         return [.. list.SelectMany(r => r)];
     }
 
-    /// <summary>patient_id, label, [site], f0..fN rows of a peer-format CSV.</summary>
-    public static List<ModelRow> ReadCsv(string name)
-    {
-        var lines = File.ReadAllLines(Path(name));
-        var header = lines[0].Split(',');
-        int pid = Array.IndexOf(header, "patient_id");
-        int label = Array.IndexOf(header, "label");
-        int site = Array.IndexOf(header, "site");
-        var features = Enumerable.Range(0, header.Length).Where(i => header[i].StartsWith('f') && header[i][1..].All(char.IsDigit)).ToArray();
-        var rows = new List<ModelRow>();
-        foreach (var line in lines.Skip(1).Where(l => l.Length > 0))
-        {
-            var cells = line.Split(',');
-            rows.Add(new ModelRow(
-                [.. features.Select(i => float.Parse(cells[i], CultureInfo.InvariantCulture))],
-                cells[label] == "1",
-                cells[pid],
-                site >= 0 ? cells[site] : "all"));
-        }
-
-        return rows;
-    }
+    /// <summary>patient_id, label, [site], f0..fN rows of a peer-format CSV fixture.</summary>
+    public static List<ModelRow> ReadCsv(string name) => PeerEmbeddingTable.Read(Path(name));
 
     public static float[] FlatFeatures(IReadOnlyList<ModelRow> rows) => [.. rows.SelectMany(r => r.Features)];
 
