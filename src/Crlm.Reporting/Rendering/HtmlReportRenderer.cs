@@ -207,7 +207,7 @@ public static partial class HtmlReportRenderer
         .table-wrap { overflow-x: auto; margin: 8px 0 14px; }
         table { border-collapse: collapse; font-size: 13px; font-variant-numeric: tabular-nums; }
         caption { text-align: left; font-weight: 600; padding-bottom: 4px; }
-        th, td { border: 1px solid var(--rule); padding: 3px 8px; text-align: left; vertical-align: top; word-break: break-word; }
+        th, td { border: 1px solid var(--rule); padding: 3px 8px; text-align: left; vertical-align: top; overflow-wrap: break-word; }
         th { background: var(--band); white-space: nowrap; }
         td.empty { color: var(--muted); font-style: italic; }
         figure { margin: 8px 16px 14px 0; display: inline-block; vertical-align: top; }
