@@ -36,7 +36,10 @@ public sealed class PipelineRunner(IReadOnlyList<IPipelineStage> stages, IRunObs
         ArgumentNullException.ThrowIfNull(stages);
         return new StageCatalog(
             stages.Select(s => s.Name).ToArray(),
-            stages.ToDictionary(s => s.Name, s => s.Needs, StringComparer.Ordinal));
+            stages.ToDictionary(s => s.Name, s => s.Needs, StringComparer.Ordinal))
+        {
+            ReadersOfEverything = stages.Where(s => s.ReadsEveryEarlierStage).Select(s => s.Name).ToHashSet(StringComparer.Ordinal),
+        };
     }
 
     /// <summary>
@@ -69,6 +72,11 @@ public sealed class PipelineRunner(IReadOnlyList<IPipelineStage> stages, IRunObs
 
         var selected = selection.Only is not null ? [pivot] : spec.Stages.Skip(at).ToHashSet(StringComparer.Ordinal);
         var needed = selected.SelectMany(catalog.AllNeedsOf).ToHashSet(StringComparer.Ordinal);
+        foreach (string reader in selected.Where(catalog.ReadersOfEverything.Contains))
+        {
+            needed.UnionWith(spec.Stages.TakeWhile(s => s != reader));
+        }
+
         return spec.Stages.Select(s => new PlannedStage(
             s, selected.Contains(s) ? StageRole.Run : needed.Contains(s) ? StageRole.Prerequisite : StageRole.Skipped)).ToArray();
     }

@@ -29,6 +29,12 @@ public interface IPipelineStage
     /// <summary>Stages whose results this one uses: they must run before it (checked when the spec is read).</summary>
     IReadOnlyList<string> Needs { get; }
 
+    /// <summary>
+    /// True for a stage that reads what every stage listed before it wrote (the report): <c>--only</c>/<c>--from</c> then
+    /// replay all of them, from their caches, so it never works from a partial run folder.
+    /// </summary>
+    bool ReadsEveryEarlierStage => false;
+
     StageOutcome Run(StageContext context);
 }
 

@@ -6,6 +6,9 @@ namespace Crlm.Pipelines.Specs;
 /// </summary>
 public sealed record StageCatalog(IReadOnlyList<string> Names, IReadOnlyDictionary<string, IReadOnlyList<string>> Needs)
 {
+    /// <summary>Stages that read everything the stages listed before them wrote (see IPipelineStage.ReadsEveryEarlierStage).</summary>
+    public IReadOnlySet<string> ReadersOfEverything { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>Names alone, no dependencies: for callers (and tests) that only check names.</summary>
     public static StageCatalog Unordered(IEnumerable<string> names) =>
         new([.. names], new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal));

@@ -21,6 +21,9 @@ public sealed class ReportStage(IRunReporter? reporter) : IPipelineStage
     /// <summary>Cohort and split are what every report describes; later sections read whatever the run folder has.</summary>
     public IReadOnlyList<string> Needs { get; } = ["cohort", "split"];
 
+    /// <summary>The report describes every stage of the run, so <c>--only report</c> replays them all (from their caches).</summary>
+    public bool ReadsEveryEarlierStage => true;
+
     public StageOutcome Run(StageContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

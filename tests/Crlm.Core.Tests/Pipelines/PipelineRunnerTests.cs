@@ -129,6 +129,21 @@ public class PipelineRunnerSelectionTests
     }
 
     [Fact]
+    public void Only_report_replays_every_stage_listed_before_it_because_the_report_reads_them_all()
+    {
+        using var folder = new TempFolder();
+        var spec = Spec(folder, TinyCohort.Write(folder.Path, ["A"], 3), "stages: [cohort, split, preprocess, embed, benchmark, report]\n");
+        var only = PipelineRunner.Plan(spec, PipelineRunner.DefaultCatalog(), new RunSelection(Only: "report"));
+        Assert.Equal(
+            [StageRole.Prerequisite, StageRole.Prerequisite, StageRole.Prerequisite, StageRole.Prerequisite, StageRole.Prerequisite, StageRole.Run],
+            only.Select(p => p.Role));
+
+        // A stage that reads only what it declares keeps skipping the rest.
+        var embed = PipelineRunner.Plan(spec, PipelineRunner.DefaultCatalog(), new RunSelection(Only: "embed"));
+        Assert.Equal(StageRole.Skipped, embed.Single(p => p.Name == "preprocess").Role);
+    }
+
+    [Fact]
     public void A_run_without_output_gets_its_own_timestamped_folder_with_the_resolved_spec_and_a_full_record()
     {
         using var folder = new TempFolder();
